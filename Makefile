@@ -1,0 +1,50 @@
+# Newsroom: `make run` serves the site with demo content, `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The local run is production-like (DEBUG off, gunicorn, WhiteNoise) but plain HTTP on loopback.
+LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY="$$(cat var/secret_key)"
+
+.PHONY: install run dev test lint format seed browser clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+run: install var/secret_key
+	$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(LOCAL_ENV) $(BIN)/python manage.py seed_demo
+	$(LOCAL_ENV) PORT=$(PORT) bin/serve
+
+dev: install
+	DEBUG=true SECURE=false $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DEBUG=true SECURE=false $(BIN)/python manage.py seed_demo
+	DEBUG=true SECURE=false CELERY_TASK_ALWAYS_EAGER=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+browser:
+	bin/install-browser
+
+test: install browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var staticfiles media node_modules test-artifacts

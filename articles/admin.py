@@ -1,0 +1,368 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles import roles, services
+from articles.images import image_prepare_upload
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Image,
+    Section,
+    SlugRedirect,
+    Status,
+    Tag,
+    WorkflowEvent,
+)
+
+admin.site.site_header = _("Newsroom")
+admin.site.site_title = _("Newsroom admin")
+admin.site.index_title = _("Desk")
+
+
+class StatusBadgeMixin:
+    class Media:
+        css = {"all": ["admin/newsroom.css"]}
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    autocomplete_fields = ["photo", "user"]
+
+
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and upload != self.initial.get("file"):
+            return image_prepare_upload(upload)
+        return upload
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = ["thumbnail", "alt_text", "credit", "dimensions", "created_at"]
+    search_fields = ["alt_text", "caption", "credit"]
+    readonly_fields = ["dimensions", "uploaded_by"]
+
+    @admin.display(description=_("picture"))
+    def thumbnail(self, obj):
+        return format_html(
+            '<img src="{}" alt="" width="80" height="{}" loading="lazy">',
+            obj.file.url,
+            round(80 * obj.height / obj.width) if obj.width else 80,
+        )
+
+    @admin.display(description=_("size"))
+    def dimensions(self, obj):
+        return f"{obj.width} × {obj.height}"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 1
+    autocomplete_fields = ["author"]
+    verbose_name = _("author")
+    verbose_name_plural = _("authors, in byline order")
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The two lists an editor's day turns on."""
+
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("My drafts")), ("review", _("In review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(created_by=request.user, status=Status.DRAFT)
+        if self.value() == "review":
+            return queryset.filter(status=Status.IN_REVIEW)
+        return queryset
+
+
+WORKFLOW_CHOICES = {
+    "save": _("Save"),
+    "submit": _("Save and submit for review"),
+    "return": _("Save and return to the writer"),
+    "publish": _("Save and publish now"),
+    "schedule": _("Save and schedule at the publish time"),
+    "unpublish": _("Save and unpublish"),
+}
+
+
+def workflow_choices_for(user, article) -> list[tuple[str, str]]:
+    """The workflow steps this user may take from the article's current status."""
+    status = article.status if article and article.pk else Status.DRAFT
+    allowed = ["save"]
+    if status == Status.DRAFT:
+        allowed.append("submit")
+    if user.has_perm("articles.publish_article"):
+        if status == Status.IN_REVIEW:
+            allowed.append("return")
+        if status != Status.PUBLISHED:
+            allowed += ["publish", "schedule"]
+        if status in (Status.PUBLISHED, Status.SCHEDULED):
+            allowed.append("unpublish")
+    return [(key, WORKFLOW_CHOICES[key]) for key in allowed]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    workflow = forms.ChoiceField(label=_("Workflow"), initial="save")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("workflow") == "schedule" and not cleaned.get("publish_at"):
+            self.add_error("publish_at", _("Set the moment the story should go live."))
+        return cleaned
+
+
+@admin.register(Article)
+class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    list_display = ["headline", "status_badge", "section", "byline", "publish_at", "updated_at"]
+    list_filter = [QueueFilter, "status", "section", "authors", "is_breaking", "is_free"]
+    search_fields = ["headline", "dek", "slug"]
+    list_select_related = ["section"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["tags", "lead_image", "section"]
+    inlines = [ArticleAuthorInline, CorrectionInline]
+    readonly_fields = ["status_badge", "first_published_at", "updated_at", "preview", "audit"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    fieldsets = [
+        (None, {"fields": ["kicker", "section", "headline", "slug", "dek", "dateline"]}),
+        (None, {"fields": ["body", "lead_image", "tags"]}),
+        (
+            _("Publishing"),
+            {
+                "fields": [
+                    "workflow",
+                    "status_badge",
+                    "publish_at",
+                    "first_published_at",
+                    "updated_at",
+                    "is_free",
+                    "is_breaking",
+                    "alert_at_go_live",
+                    "preview",
+                ]
+            },
+        ),
+        (
+            _("Search engines"),
+            {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
+        ),
+        (_("Audit trail"), {"classes": ["collapse"], "fields": ["audit"]}),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("authors")
+        if roles.is_writer_only(request.user):
+            mine = Q(created_by=request.user) | Q(authors__user=request.user)
+            return queryset.filter(mine).distinct()
+        return queryset
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or not roles.is_writer_only(request.user):
+            return True
+        return Article.objects.editable_by_writer(request.user).filter(pk=obj.pk).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.base_fields["workflow"].choices = workflow_choices_for(request.user, obj)
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("articles.publish_article"):
+            readonly += ["is_free", "is_breaking", "alert_at_go_live"]
+        return readonly
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        if obj.status == Status.SCHEDULED and obj.is_live():
+            label = _("Published")
+        else:
+            label = obj.get_status_display()
+        return format_html('<span class="status status-{}">{}</span>', obj.status, label)
+
+    @admin.display(description=_("byline"))
+    def byline(self, obj):
+        return ", ".join(author.name for author in obj.authors.all())
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        if not obj.pk:
+            return "-"
+        staff_url = reverse("articles:staff_preview", args=[obj.pk])
+        parts = [format_html('<a href="{}" target="_blank">{}</a>', staff_url, _("Preview"))]
+        if obj.preview_token:
+            share_url = reverse("articles:shared_preview", args=[obj.preview_token])
+            parts.append(
+                format_html('{}: <a href="{}">{}</a>', _("Shared link"), share_url, share_url)
+            )
+        return format_html_join(" · ", "{}", ((part,) for part in parts))
+
+    @admin.display(description=_("audit trail"))
+    def audit(self, obj):
+        if not obj.pk:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<li>{} · {} · {}</li>",
+            (
+                (
+                    event.at.strftime("%Y-%m-%d %H:%M"),
+                    event.get_action_display(),
+                    event.actor or "-",
+                )
+                for event in obj.events.select_related("actor")
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows)
+
+    def save_model(self, request, obj, form, change):
+        services.article_save(article=obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._apply_workflow(request, form.instance, form.cleaned_data.get("workflow", "save"))
+
+    def _apply_workflow(self, request, article, step):
+        steps = {
+            "submit": lambda: services.article_submit(article=article, by=request.user),
+            "return": lambda: services.article_return_to_draft(article=article, by=request.user),
+            "publish": lambda: services.article_publish(article=article, by=request.user),
+            "schedule": lambda: services.article_schedule(
+                article=article, by=request.user, publish_at=article.publish_at
+            ),
+            "unpublish": lambda: services.article_unpublish(article=article, by=request.user),
+        }
+        if step not in steps:
+            return
+        try:
+            steps[step]()
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+    def _bulk(self, request, queryset, service, done_message):
+        done = 0
+        for article in queryset:
+            try:
+                service(article=article, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.warning(request, f"{article}: {' '.join(error.messages)}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, done_message % {"count": done})
+
+    @admin.action(description=_("Submit selected drafts for review"))
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, services.article_submit, _("%(count)d submitted."))
+
+    @admin.action(description=_("Publish selected now"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.article_publish, _("%(count)d published."))
+
+    @admin.action(description=_("Unpublish selected"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.article_unpublish, _("%(count)d unpublished."))
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def get_urls(self):
+        share = self.admin_site.admin_view(require_POST(self.share_preview_view))
+        return [
+            path("<int:pk>/preview-link/", share, name="articles_article_preview_link"),
+            *super().get_urls(),
+        ]
+
+    def share_preview_view(self, request, pk):
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.POST.get("revoke"):
+            services.article_preview_revoke(article=article, by=request.user)
+            messages.success(request, _("The shared preview link no longer works."))
+        else:
+            services.article_preview_share(article=article, by=request.user)
+            messages.success(request, _("A new shared preview link was created."))
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "article", "actor", "note"]
+    list_filter = ["action"]
+    search_fields = ["article__headline"]
+    list_select_related = ["article", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "article", "created_at"]
+    search_fields = ["old_slug", "article__headline"]
+    raw_id_fields = ["article"]

@@ -1,0 +1,297 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+
+from articles.sanitize import sanitize_body
+
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False},
+    "Image": True,
+    "Figure": True,
+    "Caption": True,
+    "History": True,
+}
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=100, help_text=_("Order in the navigation, lowest first.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", args=[self.slug])
+
+
+class Image(models.Model):
+    """An uploaded picture, already checked, re-oriented and stripped of metadata."""
+
+    file = models.ImageField(
+        _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    bio = models.TextField(_("bio"), blank=True)
+    photo = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text=_("The staff account of this author, if any."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What readers may see: published or scheduled, and the publish time has come.
+
+        Scheduled articles become visible at their moment without any process running.
+        """
+        now = now or timezone.now()
+        return self.filter(status__in=LIVE_STATUSES, publish_at__lte=now)
+
+    def due_for_go_live(self, now=None):
+        """Live at query time, but the go-live work (alerts, caches) has not run yet."""
+        return self.published(now).filter(went_live_at__isnull=True)
+
+    def editable_by_writer(self, user):
+        """A writer's own work that has not gone out: drafts and stories in review."""
+        return self.filter(
+            Q(created_by=user) | Q(authors__user=user),
+            status__in=(Status.DRAFT, Status.IN_REVIEW),
+        ).distinct()
+
+
+class Article(models.Model):
+    headline = models.CharField(_("headline"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("Part of the address. Changing it after publication keeps a redirect."),
+    )
+    kicker = models.CharField(
+        _("desk label"), max_length=60, blank=True, help_text=_('Short label, e.g. "update desk".')
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    dek = models.CharField(
+        _("dek"), max_length=300, help_text=_("One sentence under the headline.")
+    )
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", blank=True
+    )
+    dateline = models.CharField(_("dateline"), max_length=80, blank=True)
+    body = ProseEditorField(
+        _("body"), config={"extensions": BODY_EDITOR_EXTENSIONS}, sanitize=sanitize_body
+    )
+    lead_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_of"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the story goes live. Set a future time and choose Schedule."),
+    )
+    first_published_at = models.DateTimeField(_("first published"), null=True, editable=False)
+    went_live_at = models.DateTimeField(null=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="articles_created",
+    )
+    is_free = models.BooleanField(
+        _("free to read"), default=False, help_text=_("Never counted by the paywall meter.")
+    )
+    is_breaking = models.BooleanField(_("breaking news"), default=False)
+    alert_at_go_live = models.BooleanField(
+        _("send breaking alert at go-live"),
+        default=False,
+        help_text=_("Email alert subscribers when this story goes live."),
+    )
+    seo_title = models.CharField(_("SEO title"), max_length=200, blank=True)
+    seo_description = models.CharField(_("SEO description"), max_length=300, blank=True)
+    preview_token = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["went_live_at"])
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        permissions = [
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("send_alert", _("Can send breaking-news alerts")),
+        ]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    def is_live(self, now=None):
+        now = now or timezone.now()
+        return self.status in LIVE_STATUSES and self.publish_at and self.publish_at <= now
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_byline"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class SlugRedirect(models.Model):
+    """An old address of a published article, answered with a permanent redirect."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(_("correction"))
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class WorkflowEvent(models.Model):
+    """The audit trail: who moved a story through the workflow, and when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Returned to draft")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        WENT_LIVE = "went_live", _("Went live")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        ALERT_SENT = "alert_sent", _("Breaking alert sent")
+        PREVIEW_SHARED = "preview_shared", _("Preview link created")
+        PREVIEW_REVOKED = "preview_revoked", _("Preview link revoked")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article}"

@@ -1,0 +1,32 @@
+"""The allow-list for article bodies: what the editor can produce, and nothing else.
+
+Everything outside it (scripts, styles, event handlers, forms, frames, unknown tags and
+javascript: or data: URLs) is removed, whatever wrote the HTML.
+"""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+    "a", "ul", "ol", "li", "blockquote", "figure", "figcaption", "img", "hr",
+    "code", "pre",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height", "title"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def sanitize_body(html: str) -> str:
+    """Return the article body with everything outside the allow-list removed."""
+    return _cleaner.clean(html or "").strip()

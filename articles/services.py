@@ -1,0 +1,166 @@
+"""Writes on articles: saving, the editorial workflow and preview links.
+
+Views, admin actions and tasks call these; every state change leaves a WorkflowEvent.
+"""
+
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.caching import content_changed
+from articles.models import Article, SlugRedirect, Status, WorkflowEvent
+from articles.sanitize import sanitize_body
+
+Action = WorkflowEvent.Action
+
+
+def _require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def _event(article: Article, action: str, by, note: str = "") -> None:
+    WorkflowEvent.objects.create(article=article, action=action, actor=by, note=note)
+
+
+def _keep_old_address(article: Article) -> None:
+    """A published story's old slug keeps answering, with a permanent redirect."""
+    if not article.pk or not article.first_published_at:
+        return
+    old_slug = Article.objects.filter(pk=article.pk).values_list("slug", flat=True).first()
+    if old_slug and old_slug != article.slug:
+        SlugRedirect.objects.filter(old_slug=article.slug).delete()
+        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
+
+
+@transaction.atomic
+def article_save(*, article: Article, by, now: datetime | None = None) -> Article:
+    """Create or update an article's content; the workflow fields are not touched here."""
+    creating = article.pk is None
+    article.body = sanitize_body(article.body)
+    article.updated_at = now or timezone.now()
+    if creating:
+        article.created_by = by
+    article.full_clean(exclude=["authors", "tags"])
+    _keep_old_address(article)
+    article.save()
+    if creating:
+        _event(article, Action.CREATED, by)
+    transaction.on_commit(content_changed)
+    return article
+
+
+def _set_status(article: Article, status: str, *fields: str) -> None:
+    article.status = status
+    article.save(update_fields=["status", *fields])
+
+
+@transaction.atomic
+def article_submit(*, article: Article, by) -> Article:
+    if article.status != Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted for review."))
+    _set_status(article, Status.IN_REVIEW)
+    _event(article, Action.SUBMITTED, by)
+    return article
+
+
+@transaction.atomic
+def article_return_to_draft(*, article: Article, by) -> Article:
+    _require(by, "articles.publish_article")
+    if article.status != Status.IN_REVIEW:
+        raise ValidationError(_("Only a story in review can be returned to its writer."))
+    _set_status(article, Status.DRAFT)
+    _event(article, Action.RETURNED, by)
+    return article
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by, now: datetime | None = None) -> Article:
+    """Publish now. A story already live keeps its original publish time."""
+    _require(by, "articles.publish_article")
+    now = now or timezone.now()
+    if not article.is_live(now):
+        article.publish_at = now
+    article.first_published_at = article.first_published_at or article.publish_at
+    article.went_live_at = article.went_live_at or now
+    _set_status(article, Status.PUBLISHED, "publish_at", "first_published_at", "went_live_at")
+    _event(article, Action.PUBLISHED, by)
+    transaction.on_commit(lambda: _after_go_live(article.pk))
+    return article
+
+
+@transaction.atomic
+def article_schedule(
+    *, article: Article, by, publish_at: datetime, now: datetime | None = None
+) -> Article:
+    """Publish at a future moment; readers see it from then on, without any process running."""
+    _require(by, "articles.publish_article")
+    now = now or timezone.now()
+    if publish_at is None or publish_at <= now:
+        raise ValidationError(_("A scheduled story needs a publish time in the future."))
+    if article.is_live(now):
+        raise ValidationError(_("This story is already live; unpublish it first."))
+    article.publish_at = publish_at
+    article.went_live_at = None
+    _set_status(article, Status.SCHEDULED, "publish_at", "went_live_at")
+    _event(article, Action.SCHEDULED, by, note=publish_at.isoformat())
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, by) -> Article:
+    _require(by, "articles.publish_article")
+    if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
+        raise ValidationError(_("Only a published or scheduled story can be unpublished."))
+    article.went_live_at = None
+    _set_status(article, Status.UNPUBLISHED, "went_live_at")
+    _event(article, Action.UNPUBLISHED, by)
+    transaction.on_commit(content_changed)
+    return article
+
+
+def article_go_live_due(*, now: datetime | None = None) -> int:
+    """Run the go-live work for scheduled stories whose moment has come; safe to repeat."""
+    now = now or timezone.now()
+    ids = list(Article.objects.due_for_go_live(now).values_list("pk", flat=True))
+    return sum(_article_go_live(article_id=pk, now=now) for pk in ids)
+
+
+@transaction.atomic
+def _article_go_live(*, article_id: int, now: datetime) -> bool:
+    article = (
+        Article.objects.select_for_update().due_for_go_live(now).filter(pk=article_id).first()
+    )
+    if article is None:
+        return False
+    article.went_live_at = now
+    article.first_published_at = article.first_published_at or article.publish_at
+    _set_status(article, Status.PUBLISHED, "went_live_at", "first_published_at")
+    _event(article, Action.WENT_LIVE, None)
+    transaction.on_commit(lambda: _after_go_live(article.pk))
+    return True
+
+
+def _after_go_live(article_id: int) -> None:
+    """Work that follows a story going live, run after commit."""
+    content_changed()
+
+
+@transaction.atomic
+def article_preview_share(*, article: Article, by) -> str:
+    """A secret link that shows the draft without login, until revoked."""
+    article.preview_token = secrets.token_urlsafe(32)
+    article.save(update_fields=["preview_token"])
+    _event(article, Action.PREVIEW_SHARED, by)
+    return article.preview_token
+
+
+@transaction.atomic
+def article_preview_revoke(*, article: Article, by) -> None:
+    article.preview_token = ""
+    article.save(update_fields=["preview_token"])
+    _event(article, Action.PREVIEW_REVOKED, by)

@@ -1,0 +1,106 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, Status, WorkflowEvent
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_writer_submits_but_cannot_publish(writer):
+    article = factories.article_create(by=writer)
+    services.article_submit(article=article, by=writer)
+    assert article.status == Status.IN_REVIEW
+    with pytest.raises(PermissionDenied):
+        services.article_publish(article=article, by=writer)
+    with pytest.raises(PermissionDenied):
+        services.article_schedule(
+            article=article, by=writer, publish_at=timezone.now() + timedelta(hours=1)
+        )
+    assert not Article.objects.published().exists()
+
+
+def test_editor_publishes_and_unpublishes_with_audit_trail(editor, writer):
+    article = factories.article_create(by=writer)
+    services.article_submit(article=article, by=writer)
+    services.article_publish(article=article, by=editor)
+    assert Article.objects.published().get() == article
+    services.article_unpublish(article=article, by=editor)
+    assert not Article.objects.published().exists()
+    actions = list(article.events.order_by("at", "id").values_list("action", "actor"))
+    assert actions == [
+        (WorkflowEvent.Action.CREATED, writer.pk),
+        (WorkflowEvent.Action.SUBMITTED, writer.pk),
+        (WorkflowEvent.Action.PUBLISHED, editor.pk),
+        (WorkflowEvent.Action.UNPUBLISHED, editor.pk),
+    ]
+
+
+def test_scheduled_article_is_visible_exactly_from_its_moment(editor):
+    now = timezone.now()
+    moment = now + timedelta(hours=2)
+    article = factories.article_create(by=editor)
+    services.article_schedule(article=article, by=editor, publish_at=moment, now=now)
+    published = Article.objects.published
+    assert not published(now=moment - timedelta(microseconds=1)).exists()
+    assert published(now=moment).get() == article
+    assert published(now=moment + timedelta(seconds=1)).get() == article
+
+
+def test_go_live_runs_once_for_due_stories(editor):
+    now = timezone.now()
+    article = factories.article_create(by=editor)
+    services.article_schedule(
+        article=article, by=editor, publish_at=now + timedelta(minutes=5), now=now
+    )
+    assert services.article_go_live_due(now=now) == 0
+    later = now + timedelta(minutes=6)
+    assert services.article_go_live_due(now=later) == 1
+    assert services.article_go_live_due(now=later) == 0
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    assert article.first_published_at == now + timedelta(minutes=5)
+    assert article.events.filter(action=WorkflowEvent.Action.WENT_LIVE).count() == 1
+
+
+def test_schedule_needs_a_future_time(editor):
+    article = factories.article_create(by=editor)
+    with pytest.raises(ValidationError):
+        services.article_schedule(
+            article=article, by=editor, publish_at=timezone.now() - timedelta(minutes=1)
+        )
+
+
+def test_changing_a_published_slug_keeps_a_permanent_redirect(client, editor):
+    article = factories.article_published(by=editor, slug="first-slug")
+    article.slug = "second-slug"
+    services.article_save(article=article, by=editor)
+    response = client.get("/articles/first-slug/")
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/second-slug/"
+    assert client.get("/articles/second-slug/").status_code == 200
+
+
+def test_draft_slug_change_leaves_no_redirect(client, editor):
+    article = factories.article_create(by=editor, slug="draft-slug")
+    article.slug = "draft-slug-2"
+    services.article_save(article=article, by=editor)
+    assert client.get("/articles/draft-slug/").status_code == 404
+
+
+def test_drafts_are_unreachable_but_previewable(client, editor):
+    article = factories.article_create(by=editor, slug="secret-draft")
+    assert client.get("/articles/secret-draft/").status_code == 404
+    assert client.get(f"/preview/{article.pk}/").status_code == 302
+    token = services.article_preview_share(article=article, by=editor)
+    response = client.get(f"/preview/shared/{token}/")
+    assert response.status_code == 200
+    assert "noindex" in response["X-Robots-Tag"]
+    services.article_preview_revoke(article=article, by=editor)
+    assert client.get(f"/preview/shared/{token}/").status_code == 404
+    client.force_login(editor)
+    assert client.get(f"/preview/{article.pk}/").status_code == 200
