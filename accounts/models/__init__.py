@@ -1,0 +1,1 @@
+"""Reader-side models, one module per area; each area's models are imported here."""
