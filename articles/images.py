@@ -30,8 +30,10 @@ def image_prepare_upload(upload) -> ContentFile:
     data = upload.read()
     try:
         picture = PILImage.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
-    except (UnidentifiedImageError, PILImage.DecompressionBombError) as exc:
+    except UnidentifiedImageError as exc:
         raise ValidationError(_("This is not a JPEG, PNG, WebP or GIF picture.")) from exc
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as exc:
+        raise ValidationError(_("This picture is damaged, incomplete or too large.")) from exc
     width, height = picture.size
     if width * height > settings.IMAGE_MAX_PIXELS:
         raise ValidationError(

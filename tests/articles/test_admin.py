@@ -1,0 +1,169 @@
+"""Who may do what in the newsroom admin: anonymous, writer, editor."""
+
+import pytest
+
+from articles import services
+from articles.models import Article, Status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/articles/article/add/"
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def form_data(section, workflow="save", **overrides):
+    data = {
+        "kicker": "update desk",
+        "section": section.pk,
+        "headline": "Harbour ferry returns",
+        "slug": "harbour-ferry-returns",
+        "dek": "The crossing reopens on Monday.",
+        "dateline": "",
+        "body": "<p>First.</p><p>Second.</p><script>x()</script>",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "seo_title": "",
+        "seo_description": "",
+        "workflow": workflow,
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get("/admin/articles/article/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_reader_without_staff_cannot_enter(client, reader):
+    client.force_login(reader)
+    assert client.get("/admin/articles/article/").status_code == 302
+
+
+def test_writer_creates_a_sanitised_draft_and_submits_it(client, writer, section):
+    client.force_login(writer)
+    response = client.post(ADD_URL, form_data(section, workflow="submit"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    assert article.status == Status.IN_REVIEW
+    assert article.created_by == writer
+    assert "<script>" not in article.body
+
+
+def test_writer_is_not_offered_publishing_and_cannot_force_it(client, writer, section):
+    client.force_login(writer)
+    page = client.get(ADD_URL).content.decode()
+    assert 'value="submit"' in page
+    assert 'value="publish"' not in page and 'value="schedule"' not in page
+    response = client.post(ADD_URL, form_data(section, workflow="publish"))
+    assert response.status_code == 200
+    assert "workflow" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+
+
+def test_writer_cannot_touch_others_work_or_own_published_work(client, writer, editor):
+    colleague = factories.writer_factory()
+    others_draft = factories.article_create(by=colleague)
+    own_published = factories.article_published(by=editor)
+    own_published.created_by = writer
+    own_published.save(update_fields=["created_by"])
+    client.force_login(writer)
+    assert client.get(change_url(others_draft)).status_code == 302
+    response = client.post(
+        change_url(own_published), form_data(own_published.section, headline="Changed")
+    )
+    assert response.status_code == 403
+    own_published.refresh_from_db()
+    assert own_published.headline != "Changed"
+    listing = client.get("/admin/articles/article/").content.decode()
+    assert others_draft.headline not in listing
+
+
+def test_writer_has_no_publish_action(client, writer):
+    factories.article_create(by=writer)
+    client.force_login(writer)
+    actions = client.get("/admin/articles/article/").context["action_form"].fields["action"]
+    names = [name for name, _ in actions.choices]
+    assert "submit_selected" in names
+    assert "publish_selected" not in names and "unpublish_selected" not in names
+
+
+def test_editor_publishes_from_the_change_form(client, editor, writer):
+    article = factories.article_create(by=writer)
+    services.article_submit(article=article, by=writer)
+    client.force_login(editor)
+    data = form_data(article.section, workflow="publish", slug=article.slug)
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    assert Article.objects.published().get() == article
+
+
+def test_editor_schedules_and_unpublishes_in_bulk(client, editor):
+    first = factories.article_published(by=editor)
+    second = factories.article_published(by=editor)
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/article/",
+        {"action": "unpublish_selected", "_selected_action": [first.pk, second.pk]},
+    )
+    assert response.status_code == 302
+    assert not Article.objects.published().exists()
+
+
+def test_editor_schedule_needs_a_time(client, editor):
+    article = factories.article_create(by=editor)
+    client.force_login(editor)
+    response = client.post(
+        change_url(article), form_data(article.section, workflow="schedule", slug=article.slug)
+    )
+    assert response.status_code == 200
+    assert "publish_at" in response.context["adminform"].form.errors
+
+
+def test_revision_history_records_and_restores(client, editor):
+    article = factories.article_create(by=editor, headline="Original headline")
+    client.force_login(editor)
+    data = form_data(article.section, headline="Second headline", slug=article.slug)
+    assert client.post(change_url(article), data).status_code == 302
+    history = article.history.order_by("history_date")
+    assert [h.headline for h in history] == ["Original headline", "Second headline"]
+    assert history.last().history_user == editor
+    first = history.first()
+    history_page = client.get(f"/admin/articles/article/{article.pk}/history/")
+    assert "Second headline" in history_page.content.decode()
+    revert_url = f"/admin/articles/article/{article.pk}/history/{first.history_id}/"
+    assert client.get(revert_url).status_code == 200
+    assert client.post(revert_url, data | {"headline": "Original headline"}).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Original headline"
+
+
+def test_share_preview_link_from_the_admin(client, editor):
+    article = factories.article_create(by=editor)
+    client.force_login(editor)
+    client.post(f"/admin/articles/article/{article.pk}/preview-link/")
+    article.refresh_from_db()
+    assert article.preview_token
+    client.post(f"/admin/articles/article/{article.pk}/preview-link/", {"revoke": "1"})
+    article.refresh_from_db()
+    assert article.preview_token == ""
+
+
+def test_groups_exist_after_migrate():
+    from django.contrib.auth.models import Group
+
+    editors = Group.objects.get(name="Editors")
+    writers = Group.objects.get(name="Writers")
+    assert editors.permissions.filter(codename="publish_article").exists()
+    assert not writers.permissions.filter(codename="publish_article").exists()
