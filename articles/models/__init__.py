@@ -14,6 +14,8 @@ from articles.models.content import (
     Tag,
     WorkflowEvent,
 )
+from articles.models.media import Rendition
+from articles.models.pages import FrontPin, NewsroomPage
 
 __all__ = [
     "LIVE_STATUSES",
@@ -22,7 +24,10 @@ __all__ = [
     "ArticleQuerySet",
     "Author",
     "Correction",
+    "FrontPin",
     "Image",
+    "NewsroomPage",
+    "Rendition",
     "Section",
     "SlugRedirect",
     "Status",
