@@ -27,6 +27,10 @@ ALLOWED_HOSTS = ["*"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ACCOUNT_RATE_LIMITS = False
 
+# Each run gets its own PostgreSQL test database, so that runs in parallel never collide.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_newsroom_{os.getpid()}"}  # noqa: F405
+
 # Under CI=true a test whose service (PostgreSQL, Redis, Chromium) is missing fails, never skips.
 CI = env.bool("CI", default=False)  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
