@@ -8,6 +8,9 @@ REDIS_URL, EMAIL_URL, ALLOWED_HOSTS and SECRET_KEY.
 from pathlib import Path
 
 import environ
+import sentry_sdk
+
+from newsroom.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -230,13 +233,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# LOG_FORMAT=json in production: one JSON object per line, for the log shipper.
+LOGGING = logging_config(
+    log_format=env.str("LOG_FORMAT", default="plain"), level=env("LOG_LEVEL", default="INFO")
+)
+
+# Errors go to Sentry when a DSN is configured; without one, sentry-sdk is never started.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )

@@ -1,0 +1,100 @@
+"""Structured logs and error reporting: JSON lines in production, Sentry only with a DSN."""
+
+import gzip
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import sentry_sdk
+from django.conf import settings
+
+from newsroom.logging import logging_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def json_formatter() -> logging.Formatter:
+    spec = dict(logging_config(log_format="json", level="INFO")["formatters"]["json"])
+    return spec.pop("()")(**spec)
+
+
+def test_json_lines_carry_level_logger_and_message():
+    record = logging.LogRecord(
+        "paywall", logging.WARNING, __file__, 1, "meter %s", ("down",), None
+    )
+
+    line = json.loads(json_formatter().format(record))
+
+    assert line["level"] == "WARNING"
+    assert line["logger"] == "paywall"
+    assert line["message"] == "meter down"
+    assert "time" in line
+
+
+def test_gunicorn_access_lines_get_request_fields():
+    atoms = {"m": "GET", "U": "/articles/x/", "s": "200", "M": 12, "h": "127.0.0.1"}
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "%(m)s", (), None)
+    record.args = atoms
+
+    line = json.loads(json_formatter().format(record))
+
+    assert (line["method"], line["path"], line["status"], line["duration_ms"]) == (
+        "GET",
+        "/articles/x/",
+        "200",
+        12,
+    )
+
+
+def test_an_unknown_log_format_is_refused_at_start_up():
+    with pytest.raises(ValueError, match="LOG_FORMAT"):
+        logging_config(log_format="xml", level="INFO")
+
+
+def test_without_a_dsn_sentry_is_not_started():
+    assert settings.SENTRY_DSN == ""
+    assert not sentry_sdk.get_client().is_active()
+
+
+class _Sink(BaseHTTPRequestHandler):
+    received: list[bytes] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        encoding = self.headers.get("Content-Encoding")
+        self.received.append(gzip.decompress(body) if encoding == "gzip" else body)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_with_a_dsn_an_error_log_reaches_sentry():
+    """A real sentry-sdk client posts the event to a local stand-in for Sentry's ingest."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "SECRET_KEY": "x" * 50,
+        "SECURE": "false",
+        "SENTRY_DSN": f"http://publickey@127.0.0.1:{server.server_port}/42",
+    }
+    script = (
+        "import django, logging, sentry_sdk; django.setup();"
+        "logging.getLogger('newsroom').error('sentry wiring check');"
+        "sentry_sdk.flush(timeout=5)"
+    )
+    try:
+        subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=60)
+    finally:
+        server.shutdown()
+
+    assert any(b"sentry wiring check" in body for body in _Sink.received)
