@@ -167,3 +167,19 @@ def test_groups_exist_after_migrate():
     writers = Group.objects.get(name="Writers")
     assert editors.permissions.filter(codename="publish_article").exists()
     assert not writers.permissions.filter(codename="publish_article").exists()
+
+
+def test_rich_text_editor_import_map_is_allowed_by_hash_only(client, editor):
+    import base64
+    import hashlib
+    import re
+
+    client.force_login(editor)
+    response = client.get(ADD_URL)
+    page = response.content
+    importmap = re.search(rb'<script type="importmap">(.*?)</script>', page, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(importmap.group(1)).digest()).decode()
+    policy = response["Content-Security-Policy"]
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert f"'sha256-{digest}'" in script_src
+    assert "unsafe-inline" not in policy
