@@ -10,14 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import roles, services
+from articles import curation, renditions, roles, services
 from articles.images import image_prepare_upload
 from articles.models import (
     Article,
     ArticleAuthor,
     Author,
     Correction,
+    FrontPin,
     Image,
+    NewsroomPage,
     Section,
     SlugRedirect,
     Status,
@@ -93,6 +95,8 @@ class ImageAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        if "file" in form.changed_data:
+            renditions.image_renditions_refresh(image=obj)
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -366,3 +370,35 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__headline"]
     raw_id_fields = ["article"]
+
+
+@admin.register(NewsroomPage)
+class NewsroomPageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "position", "in_footer", "updated_at"]
+    list_editable = ["position", "in_footer"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title"]
+
+    def save_model(self, request, obj, form, change):
+        curation.newsroom_page_save(page=obj)
+
+
+@admin.register(FrontPin)
+class FrontPinAdmin(admin.ModelAdmin):
+    """Pinned stories lead the home front in this order; unpinned ones follow by time."""
+
+    list_display = ["position", "article"]
+    list_display_links = ["article"]
+    list_editable = ["position"]
+    autocomplete_fields = ["article"]
+    list_select_related = ["article"]
+
+    def save_model(self, request, obj, form, change):
+        curation.front_pin_save(pin=obj)
+
+    def delete_model(self, request, obj):
+        curation.front_pin_delete(pin=obj)
+
+    def delete_queryset(self, request, queryset):
+        for pin in queryset:
+            curation.front_pin_delete(pin=pin)
