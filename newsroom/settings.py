@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "newsroom.csp.admin_importmap_csp",
     "allauth.account.middleware.AccountMiddleware",
+    "paywall.middleware.PaywallMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -148,6 +149,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
+# Paywall (defaults in paywall/conf.py). The donation secret is shared with the payment
+# platform, which signs its return link with it.
+PAYWALL_DONATION_SECRET = env("PAYWALL_DONATION_SECRET", default="")
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
@@ -195,6 +200,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "articles-go-live": {"task": "articles.tasks.go_live_task", "schedule": 30.0},
+    "paywall-funnel-flush": {"task": "paywall.tasks.funnel_flush_task", "schedule": 60.0},
 }
 
 # Uploads: refuse what no newsroom photo needs, before Pillow decodes it.

@@ -30,6 +30,12 @@ ACCOUNT_RATE_LIMITS = False
 # Each run gets its own PostgreSQL test database, so that runs in parallel never collide.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_newsroom_{os.getpid()}"}  # noqa: F405
+else:
+    # A file, not shared-cache memory: parallel requests (threads, gunicorn workers) must
+    # meet SQLite's real locking, as in production.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"newsroom-test-{os.getpid()}.sqlite3")
+    }
 
 # Under CI=true a test whose service (PostgreSQL, Redis, Chromium) is missing fails, never skips.
 CI = env.bool("CI", default=False)  # noqa: F405

@@ -1,0 +1,126 @@
+"""A request's paywall: who the reader is, and what they may read of an article.
+
+The middleware puts one `ReaderAccess` on each request as `request.paywall`; the article view
+asks it `access(article)`, which costs at most one meter round trip.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from paywall.crawlers import crawler_verified
+from paywall.identity import Reader, reader_dump, reader_load
+from paywall.meters.base import MeterBase, MeterUnavailable, period_for
+from paywall.models import FunnelDay
+from paywall.policy import Prompt, ReaderKind, appeal_due, decide, is_metered
+from paywall.prompts import PromptView, prompts_build
+from paywall.selectors import paywall_settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Access:
+    full: bool
+    prompts: list[PromptView] = field(default_factory=list)
+
+
+class ReaderAccess:
+    def __init__(self, request, meter: MeterBase):
+        self.request = request
+        self.meter = meter
+        self._changed = False
+
+    @cached_property
+    def reader(self) -> Reader:
+        reader, self._changed = reader_load(self.request.COOKIES)
+        return reader
+
+    @cached_property
+    def kind(self) -> ReaderKind:
+        if self.request.user.is_authenticated:
+            return ReaderKind.REGISTERED
+        if crawler_verified(
+            ip=self.request.META.get("REMOTE_ADDR", ""),
+            user_agent=self.request.headers.get("User-Agent", ""),
+        ):
+            return ReaderKind.CRAWLER
+        return ReaderKind.ANONYMOUS
+
+    def update(self, **values) -> None:
+        """Change the reader's cookie state; the middleware sends the cookie."""
+        self.reader.update(**values)
+        self._changed = True
+
+    def access(self, article, *, now: datetime | None = None) -> Access:
+        now = now or timezone.now()
+        rules = paywall_settings()
+        result = None
+        if is_metered(kind=self.kind, is_free=article.is_free, rules=rules):
+            result = self._read(article.pk, now, rules)
+        decision = decide(kind=self.kind, is_free=article.is_free, meter=result, rules=rules)
+        if decision.prompt:
+            self.update(prompt=str(decision.prompt), prompt_article=article.pk)
+        appeal = self._appeal(decision.full, int(now.timestamp()), rules)
+        return Access(
+            full=decision.full,
+            prompts=prompts_build(decision=decision, appeal=appeal, rules=rules),
+        )
+
+    def _read(self, article_id: int, now: datetime, rules):
+        period = period_for(now)
+        try:
+            return self.meter.read(
+                reader=self.reader.id,
+                article_id=article_id,
+                period=period,
+                limit=rules.wall_after,
+                nudge_from=rules.nudge_from,
+            )
+        except MeterUnavailable:
+            logger.exception("Paywall meter unavailable; serving article %s in full", article_id)
+            _count_meter_error(period.day, article_id)
+            return None
+
+    def donor_until(self) -> int:
+        """Until when (unix seconds) this reader counts as a recent donor."""
+        user = self.request.user
+        donor = getattr(user, "donor", None) if user.is_authenticated else None
+        return max(self.reader.donor_until, int(donor.until.timestamp()) if donor else 0)
+
+    def _appeal(self, full: bool, now: int, rules) -> bool:
+        quiet_until = max(self.reader.quiet_until, self.donor_until())
+        due = appeal_due(
+            kind=self.kind,
+            full=full,
+            now=now,
+            last_shown=self.reader.appeal_at,
+            quiet_until=quiet_until,
+            rules=rules,
+        )
+        if due:
+            self.update(appeal_at=now)
+        return due
+
+    def prompt_seen(self) -> tuple[Prompt, int] | None:
+        """The register prompt this reader saw last, and on which article."""
+        if self.reader.prompt in (Prompt.NUDGE, Prompt.WALL):
+            return Prompt(self.reader.prompt), self.reader.prompt_article
+        return None
+
+    def save(self, response) -> None:
+        if self._changed:
+            reader_dump(response, self.reader)
+
+
+def _count_meter_error(day, article_id: int) -> None:
+    """Counted in the database: the meter's own store is the one failing."""
+    try:
+        with transaction.atomic():
+            FunnelDay.objects.add(day=day, article_id=article_id, meter_errors=1)
+    except DatabaseError:
+        logger.exception("Could not count a paywall meter error")

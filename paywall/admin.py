@@ -1,0 +1,115 @@
+from datetime import timedelta
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from paywall import selectors, services
+from paywall.models import Donor, FunnelDay, PaywallSettings
+
+CHART_WIDTH, CHART_HEIGHT = 720, 200
+CHART_SERIES = [
+    ("views", "#6b7280"),
+    ("nudges", "#2563eb"),
+    ("walls", "#dc2626"),
+    ("signups", "#16a34a"),
+    ("donation_clicks", "#ca8a04"),
+]
+
+
+@admin.register(PaywallSettings)
+class PaywallSettingsAdmin(admin.ModelAdmin):
+    """One row: the list page goes straight to it."""
+
+    fieldsets = [
+        (None, {"fields": ["enabled", "nudge_from", "wall_after"]}),
+        (_("Copy"), {"fields": ["nudge_text", "wall_text", "donate_text", "donate_thanks_text"]}),
+        (
+            _("Donations"),
+            {
+                "fields": [
+                    "donation_url",
+                    "suggested_amounts",
+                    "donate_interval_hours",
+                    "donate_dismiss_days",
+                    "donor_quiet_days",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not PaywallSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if PaywallSettings.objects.filter(pk=1).exists():
+            return redirect("admin:paywall_paywallsettings_change", 1)
+        return redirect("admin:paywall_paywallsettings_add")
+
+    def save_model(self, request, obj, form, change):
+        services.paywall_settings_save(rules=obj)
+
+
+def chart_lines(rows: list[dict]) -> list[dict]:
+    """Polyline points of each series, scaled into the chart's box (server-rendered SVG)."""
+    top = max([r[name] for r in rows for name, _colour in CHART_SERIES] + [1])
+    step = CHART_WIDTH / max(len(rows) - 1, 1)
+    return [
+        {
+            "name": FunnelDay._meta.get_field(name).verbose_name,
+            "colour": colour,
+            "points": " ".join(
+                f"{i * step:.1f},{CHART_HEIGHT - r[name] * CHART_HEIGHT / top:.1f}"
+                for i, r in enumerate(rows)
+            ),
+        }
+        for name, colour in CHART_SERIES
+    ]
+
+
+@admin.register(FunnelDay)
+class FunnelAdmin(admin.ModelAdmin):
+    """The funnel as a page: a chart per day, totals, conversion, and the top articles."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        days = 30
+        since = timezone.localdate() - timedelta(days=days - 1)
+        rows = selectors.funnel_by_day(since=since)
+        totals = {name: sum(r[name] for r in rows) for name in selectors.FUNNEL_FIELDS}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Paywall funnel, last %(days)s days") % {"days": days},
+            "rows": rows,
+            "totals": totals,
+            "conversion": selectors.conversion_rate(rows),
+            "articles": selectors.funnel_by_article(since=since),
+            "lines": chart_lines(rows),
+            "width": CHART_WIDTH,
+            "height": CHART_HEIGHT,
+            "article_admin": reverse("admin:articles_article_changelist"),
+        }
+        return TemplateResponse(request, "paywall/admin_funnel.html", context)
+
+
+@admin.register(Donor)
+class DonorAdmin(admin.ModelAdmin):
+    list_display = ["user", "until", "source", "updated_at"]
+    list_filter = ["source"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]

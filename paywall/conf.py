@@ -1,0 +1,71 @@
+"""The paywall's deployment settings, with defaults, read lazily so tests can override them.
+
+What editors tune (thresholds, copy, donation URL) lives in the database (PaywallSettings);
+what operators configure lives here, under PAYWALL_* in Django settings.
+"""
+
+from django.conf import settings
+
+
+class _Settings:
+    def _get(self, name, default):
+        return getattr(settings, f"PAYWALL_{name}", default)
+
+    @property
+    def METER_BACKEND(self) -> str:
+        """Dotted path of the meter class: Redis when REDIS_URL is set, else the database."""
+        default = (
+            "paywall.meters.redis.RedisMeter"
+            if self.REDIS_URL
+            else "paywall.meters.database.DatabaseMeter"
+        )
+        return self._get("METER_BACKEND", default)
+
+    @property
+    def REDIS_URL(self) -> str:
+        return self._get("REDIS_URL", getattr(settings, "REDIS_URL", ""))
+
+    @property
+    def REDIS_TIMEOUT(self) -> float:
+        """Seconds before an unreachable meter store is given up on and the page served."""
+        return self._get("REDIS_TIMEOUT", 0.5)
+
+    @property
+    def TIME_ZONE(self) -> str:
+        """The zone whose calendar month is the metering period."""
+        return self._get("TIME_ZONE", settings.TIME_ZONE)
+
+    @property
+    def COOKIE_NAME(self) -> str:
+        return self._get("COOKIE_NAME", "reader")
+
+    @property
+    def COOKIE_MAX_AGE(self) -> int:
+        return self._get("COOKIE_MAX_AGE", 400 * 24 * 3600)
+
+    @property
+    def FUNNEL_TTL(self) -> int:
+        """Seconds the Redis funnel counters survive if the flush task stops running."""
+        return self._get("FUNNEL_TTL", 14 * 24 * 3600)
+
+    @property
+    def CRAWLER_CACHE_SECONDS(self) -> int:
+        return self._get("CRAWLER_CACHE_SECONDS", 24 * 3600)
+
+    @property
+    def CRAWLER_RESOLVER(self) -> str:
+        """Dotted path of the DNS resolver used to verify crawlers; tests inject a fake one."""
+        return self._get("CRAWLER_RESOLVER", "paywall.crawlers.SocketResolver")
+
+    @property
+    def DONATION_SECRET(self) -> str:
+        """Shared with the payment platform, which signs its return link with it."""
+        return self._get("DONATION_SECRET", "") or settings.SECRET_KEY
+
+    @property
+    def SETTINGS_CACHE_SECONDS(self) -> float:
+        """How long a web process keeps the editors' paywall settings before re-reading them."""
+        return self._get("SETTINGS_CACHE_SECONDS", 30.0)
+
+
+app_settings = _Settings()

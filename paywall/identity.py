@@ -1,0 +1,54 @@
+"""The anonymous reader: a random id and a little state, in a signed cookie.
+
+The cookie holds no personal data: a random id, when the donation appeal was last shown or
+silenced, and which register prompt the reader saw last (so a sign-up can be credited to it).
+A cookie that fails its signature is a new reader, never an error.
+"""
+
+import secrets
+from dataclasses import asdict, dataclass, field, fields
+
+from django.conf import settings
+from django.core import signing
+
+from paywall.conf import app_settings
+
+SALT = "paywall.reader"
+
+
+@dataclass
+class Reader:
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    appeal_at: int = 0
+    quiet_until: int = 0
+    donor_until: int = 0
+    prompt: str = ""
+    prompt_article: int = 0
+
+    def update(self, **values) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+def reader_load(cookies) -> tuple[Reader, bool]:
+    """The reader named by the request's cookie, and whether the cookie must be (re)issued."""
+    value = cookies.get(app_settings.COOKIE_NAME)
+    if value:
+        try:
+            data = signing.loads(value, salt=SALT)
+            known = {f.name for f in fields(Reader)}
+            return Reader(**{k: v for k, v in data.items() if k in known}), False
+        except (signing.BadSignature, TypeError, ValueError, AttributeError):
+            pass
+    return Reader(), True
+
+
+def reader_dump(response, reader: Reader) -> None:
+    response.set_cookie(
+        app_settings.COOKIE_NAME,
+        signing.dumps(asdict(reader), salt=SALT, compress=True),
+        max_age=app_settings.COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

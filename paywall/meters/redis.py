@@ -1,0 +1,119 @@
+"""The production meter: one Redis round trip per article view, a Lua script.
+
+Keys, all with a TTL:
+- paywall:meter:<reader>:<period>  a set of article ids, expiring a day after the period;
+- paywall:funnel:<day>             a hash of "<article id>:<event>" counters, flushed into
+  FunnelDay by the beat task (so anonymous views cause no database write).
+"""
+
+import uuid
+from collections import defaultdict
+from datetime import date, datetime
+
+import redis
+from django.db import transaction
+
+from paywall.conf import app_settings
+from paywall.meters.base import EVENTS, MeterBase, MeterResult, MeterUnavailable, Period
+from paywall.models import FunnelDay
+
+# KEYS: meter set, funnel hash. ARGV: article, limit, nudge_from, expire-at (unix), funnel TTL.
+READ_SCRIPT = """
+local article = ARGV[1]
+local count = redis.call('SCARD', KEYS[1])
+local allowed = 1
+if redis.call('SISMEMBER', KEYS[1], article) == 0 then
+  if count < tonumber(ARGV[2]) then
+    redis.call('SADD', KEYS[1], article)
+    redis.call('EXPIREAT', KEYS[1], ARGV[4])
+    count = count + 1
+  else
+    allowed = 0
+  end
+end
+redis.call('HINCRBY', KEYS[2], article .. ':views', 1)
+if allowed == 0 then
+  redis.call('HINCRBY', KEYS[2], article .. ':walls', 1)
+elseif count >= tonumber(ARGV[3]) then
+  redis.call('HINCRBY', KEYS[2], article .. ':nudges', 1)
+end
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return {allowed, count}
+"""
+
+# Takes a day's counters out of the way atomically, so increments during a flush are kept.
+TAKE_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return 1
+"""
+
+FUNNEL = "paywall:funnel:"
+FLUSHING = "paywall:funnel-flushing:"
+
+
+def meter_key(reader: str, period: Period) -> str:
+    return f"paywall:meter:{reader}:{period.key}"
+
+
+class RedisMeter(MeterBase):
+    def __init__(self, url: str | None = None):
+        self.client = redis.Redis.from_url(
+            url or app_settings.REDIS_URL,
+            socket_timeout=app_settings.REDIS_TIMEOUT,
+            socket_connect_timeout=app_settings.REDIS_TIMEOUT,
+            decode_responses=True,
+        )
+        self._read = self.client.register_script(READ_SCRIPT)
+        self._take = self.client.register_script(TAKE_SCRIPT)
+
+    def read(
+        self, *, reader: str, article_id: int, period: Period, limit: int, nudge_from: int
+    ) -> MeterResult:
+        keys = [meter_key(reader, period), f"{FUNNEL}{period.day.isoformat()}"]
+        args = [
+            article_id,
+            limit,
+            nudge_from,
+            int(period.expires_at.timestamp()),
+            app_settings.FUNNEL_TTL,
+        ]
+        try:
+            allowed, count = self._read(keys=keys, args=args)
+        except redis.RedisError as error:
+            raise MeterUnavailable(str(error)) from error
+        return MeterResult(allowed=bool(allowed), count=int(count))
+
+    def bump(self, *, event: str, article_id: int, day: date) -> None:
+        key = f"{FUNNEL}{day.isoformat()}"
+        try:
+            self.client.pipeline().hincrby(key, f"{article_id}:{event}", 1).expire(
+                key, app_settings.FUNNEL_TTL
+            ).execute()
+        except redis.RedisError as error:
+            raise MeterUnavailable(str(error)) from error
+
+    def housekeep(self, *, now: datetime) -> int:
+        """Expired meter sets go by their own TTL; only the funnel needs moving."""
+        for key in self.client.scan_iter(match=f"{FUNNEL}*"):
+            flushing = f"{FLUSHING}{key.removeprefix(FUNNEL)}:{uuid.uuid4().hex}"
+            self._take(keys=[key, flushing], args=[app_settings.FUNNEL_TTL])
+        touched = 0
+        for key in self.client.scan_iter(match=f"{FLUSHING}*"):
+            day = date.fromisoformat(key.removeprefix(FLUSHING).split(":")[0])
+            touched += _funnel_add(day, self.client.hgetall(key))
+            self.client.delete(key)
+        return touched
+
+
+@transaction.atomic
+def _funnel_add(day: date, counters: dict[str, str]) -> int:
+    rows: dict[int, dict[str, int]] = defaultdict(dict)
+    for field, value in counters.items():
+        article_id, event = field.split(":")
+        if event in EVENTS:
+            rows[int(article_id)][event] = int(value)
+    for article_id, increments in rows.items():
+        FunnelDay.objects.add(day=day, article_id=article_id, **increments)
+    return len(rows)

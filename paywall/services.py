@@ -1,0 +1,82 @@
+"""Writes of the paywall: editors' settings, donors, the funnel's counters."""
+
+import hashlib
+import hmac
+import logging
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from paywall.conf import app_settings
+from paywall.meters import meter_load
+from paywall.meters.base import MeterBase, MeterUnavailable, period_for
+from paywall.models import Donor, PaywallSettings
+from paywall.selectors import paywall_settings, paywall_settings_forget
+
+logger = logging.getLogger(__name__)
+
+# How long a donation return link from the payment platform stays valid.
+RETURN_LINK_MAX_AGE = timedelta(days=2)
+
+
+@transaction.atomic
+def paywall_settings_save(*, rules: PaywallSettings) -> PaywallSettings:
+    rules.pk = 1
+    rules.full_clean()
+    rules.save()
+    transaction.on_commit(paywall_settings_forget)
+    return rules
+
+
+def funnel_count(*, meter: MeterBase, event: str, article_id: int, now: datetime) -> None:
+    """Count a funnel event; analytics never take a page down."""
+    try:
+        meter.bump(event=event, article_id=article_id, day=period_for(now).day)
+    except MeterUnavailable:
+        logger.exception("Paywall funnel counter unavailable; %s not counted", event)
+
+
+def funnel_flush(*, now: datetime | None = None) -> int:
+    return meter_load().housekeep(now=now or timezone.now())
+
+
+def signup_credit(*, paywall, now: datetime) -> None:
+    """A new account whose reader saw a nudge or the wall counts as that prompt's sign-up."""
+    seen = paywall.prompt_seen()
+    if seen:
+        funnel_count(meter=paywall.meter, event="signups", article_id=seen[1], now=now)
+        paywall.update(prompt="", prompt_article=0)
+
+
+def appeal_dismiss(*, paywall, now: datetime) -> None:
+    days = paywall_settings().donate_dismiss_days
+    paywall.update(quiet_until=int((now + timedelta(days=days)).timestamp()))
+
+
+def donation_signature(*, reference: str, amount: str, timestamp: str) -> str:
+    """What the payment platform puts in `sig` of its return link (HMAC-SHA256, hex)."""
+    message = f"{reference}:{amount}:{timestamp}".encode()
+    return hmac.new(app_settings.DONATION_SECRET.encode(), message, hashlib.sha256).hexdigest()
+
+
+def donation_return_valid(*, params, now: datetime) -> bool:
+    try:
+        sent_at = datetime.fromtimestamp(int(params.get("ts", "")), tz=UTC)
+    except (ValueError, OverflowError):
+        return False
+    expected = donation_signature(
+        reference=params.get("ref", ""), amount=params.get("amount", ""), timestamp=params["ts"]
+    )
+    fresh = now - RETURN_LINK_MAX_AGE <= sent_at <= now + timedelta(minutes=5)
+    return fresh and hmac.compare_digest(expected, params.get("sig", ""))
+
+
+@transaction.atomic
+def donor_mark(*, paywall, user, source: str, now: datetime) -> None:
+    """No appeals for the set number of days: in the reader's cookie, and on the account."""
+    until = now + timedelta(days=paywall_settings().donor_quiet_days)
+    stamp = int(until.timestamp())
+    paywall.update(quiet_until=max(paywall.reader.quiet_until, stamp), donor_until=stamp)
+    if user.is_authenticated:
+        Donor.objects.update_or_create(user=user, defaults={"until": until, "source": source})

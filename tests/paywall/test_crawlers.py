@@ -1,0 +1,74 @@
+import pytest
+from django.core.cache import cache
+
+from paywall.crawlers import crawler_claimed, crawler_verified
+
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+
+class FakeResolver:
+    """A DNS with a few records, counting its lookups."""
+
+    def __init__(self, reverse=None, forward=None):
+        self.reverse_records = reverse or {}
+        self.forward_records = forward or {}
+        self.lookups = 0
+
+    def reverse(self, ip):
+        self.lookups += 1
+        return self.reverse_records.get(ip)
+
+    def forward(self, host):
+        self.lookups += 1
+        return self.forward_records.get(host, set())
+
+
+GOOGLE_DNS = FakeResolver(
+    reverse={"66.249.66.1": "crawl-66-249-66-1.googlebot.com."},
+    forward={"crawl-66-249-66-1.googlebot.com": {"66.249.66.1"}},
+)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def test_a_real_googlebot_is_verified_and_the_verdict_cached():
+    resolver = FakeResolver(GOOGLE_DNS.reverse_records, GOOGLE_DNS.forward_records)
+    assert crawler_verified(ip="66.249.66.1", user_agent=GOOGLEBOT, resolver=resolver)
+    assert crawler_verified(ip="66.249.66.1", user_agent=GOOGLEBOT, resolver=resolver)
+    assert resolver.lookups == 2
+
+
+@pytest.mark.parametrize(
+    ("ip", "reverse", "forward"),
+    [
+        ("203.0.113.9", {}, {}),  # no reverse record
+        ("203.0.113.9", {"203.0.113.9": "googlebot.com.evil.example"}, {}),  # wrong suffix
+        (
+            "203.0.113.9",  # the attacker's reverse zone claims Google's name
+            {"203.0.113.9": "crawl-1.googlebot.com"},
+            {"crawl-1.googlebot.com": {"66.249.66.1"}},
+        ),
+    ],
+)
+def test_a_user_agent_that_only_claims_to_be_googlebot_is_not_verified(ip, reverse, forward):
+    resolver = FakeResolver(reverse, forward)
+    assert not crawler_verified(ip=ip, user_agent=GOOGLEBOT, resolver=resolver)
+
+
+def test_a_browser_is_never_looked_up():
+    resolver = FakeResolver()
+    assert not crawler_verified(ip="66.249.66.1", user_agent="Mozilla/5.0", resolver=resolver)
+    assert resolver.lookups == 0
+
+
+def test_bing_is_checked_against_its_own_suffix():
+    assert crawler_claimed("Mozilla/5.0 (compatible; bingbot/2.0)") == "bingbot"
+    resolver = FakeResolver(
+        reverse={"40.77.167.1": "msnbot-40-77-167-1.search.msn.com"},
+        forward={"msnbot-40-77-167-1.search.msn.com": {"40.77.167.1"}},
+    )
+    assert crawler_verified(ip="40.77.167.1", user_agent="bingbot/2.0", resolver=resolver)
+    assert not crawler_verified(ip="40.77.167.1", user_agent=GOOGLEBOT, resolver=resolver)
