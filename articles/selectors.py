@@ -1,22 +1,129 @@
 """Reads for the reader-facing pages. Everything a reader sees starts from published()."""
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import groupby
 
-from articles.models import Article, ArticleAuthor
+from django.core.cache import cache
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from articles.caching import content_version
+from articles.models import Article, ArticleAuthor, NewsroomPage, Section
+
+TOP_STORIES = 4
+LATEST_STORIES = 10
+SECTION_BLOCK_STORIES = 3
+RELATED_STORIES = 4
+# A story flagged breaking leads the strip for this long; editors need not remember to unflag.
+BREAKING_FOR = timedelta(hours=12)
+CHROME_CACHE_SECONDS = 300
 
 
 def article_list_published() -> QuerySet[Article]:
+    """Published stories with what a teaser shows (section, picture and its renditions)."""
     return (
         Article.objects.published()
         .select_related("section", "lead_image")
-        .prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-        )
+        .prefetch_related("lead_image__renditions")
         .order_by("-publish_at", "-id")
     )
 
 
+def article_with_details(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """What the article page shows beyond a teaser, in a fixed number of queries."""
+    return queryset.select_related("section", "lead_image").prefetch_related(
+        "lead_image__renditions",
+        Prefetch(
+            "bylines",
+            queryset=ArticleAuthor.objects.select_related("author").only(
+                "article_id", "position", "author__name", "author__slug", "author__bio"
+            ),
+        ),
+        "tags",
+        "corrections",
+    )
+
+
 def article_for_reader(slug: str) -> Article | None:
-    return (
-        article_list_published().prefetch_related("tags", "corrections").filter(slug=slug).first()
+    return article_with_details(Article.objects.published()).filter(slug=slug).first()
+
+
+def article_related(article: Article) -> list[Article]:
+    """Latest stories sharing a tag with this one, then the rest of its section."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    shares_tag = Q(tags__in=tag_ids) if tag_ids else Q(pk__in=[])
+    candidates = (
+        article_list_published()
+        .filter(shares_tag | Q(section_id=article.section_id))
+        .exclude(pk=article.pk)
+        .distinct()
+    )
+    return list(candidates[:RELATED_STORIES])
+
+
+def article_modified_at(article: Article) -> datetime:
+    """The last change a reader can see: an edit or a correction (prefetched)."""
+    return max([article.updated_at, *(c.created_at for c in article.corrections.all())])
+
+
+@dataclass
+class Front:
+    lead: Article | None = None
+    top: list[Article] = field(default_factory=list)
+    latest: list[Article] = field(default_factory=list)
+    breaking: list[Article] = field(default_factory=list)
+    sections: list[tuple[Section, list[Article]]] = field(default_factory=list)
+
+
+def front_page(now: datetime | None = None) -> Front:
+    """The home front: editors' pins in their order first, then everything else by time."""
+    now = now or timezone.now()
+    published = article_list_published()
+    pinned = list(
+        published.filter(front_pin__isnull=False).order_by("front_pin__position", "-publish_at")[
+            : TOP_STORIES + 1
+        ]
+    )
+    rest = list(
+        published.exclude(pk__in=[a.pk for a in pinned])[: TOP_STORIES + 1 + LATEST_STORIES]
+    )
+    ordered = pinned + rest
+    if not ordered:
+        return Front()
+    lead, top_count = ordered[0], TOP_STORIES + 1
+    ranked = published.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("section_id")],
+            order_by=[F("publish_at").desc(), F("id").desc()],
+        )
+    ).filter(rank__lte=SECTION_BLOCK_STORIES)
+    by_section = sorted(ranked, key=lambda a: (a.section.position, a.section.name, a.rank))
+    return Front(
+        lead=lead,
+        top=ordered[1:top_count],
+        latest=ordered[top_count:],
+        breaking=[a for a in ordered if a.is_breaking and a.publish_at >= now - BREAKING_FOR],
+        sections=[
+            (section, list(stories))
+            for section, stories in groupby(by_section, key=lambda a: a.section)
+        ],
+    )
+
+
+def section_navigation() -> list[Section]:
+    return cache.get_or_set(
+        f"articles:nav:{content_version()}",
+        lambda: list(Section.objects.all()),
+        CHROME_CACHE_SECONDS,
+    )
+
+
+def newsroom_pages_for_footer() -> list[NewsroomPage]:
+    return cache.get_or_set(
+        f"articles:footer:{content_version()}",
+        lambda: list(NewsroomPage.objects.filter(in_footer=True).only("title", "slug")),
+        CHROME_CACHE_SECONDS,
     )

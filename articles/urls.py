@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, sitemaps, views
 
 app_name = "articles"
 
@@ -8,8 +8,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
+    path("section/<slug:slug>/feed/", feeds.RssFeed(), name="section_feed"),
+    path("section/<slug:slug>/feed/atom/", feeds.AtomFeed(), name="section_feed_atom"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("author/<slug:slug>/", views.author_detail, name="author"),
+    path("search/", views.search, name="search"),
+    path("pages/<slug:slug>/", views.page_detail, name="page"),
+    path("feed/", feeds.RssFeed(), name="feed"),
+    path("feed/atom/", feeds.AtomFeed(), name="feed_atom"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("preview/<int:pk>/", views.staff_preview, name="staff_preview"),
     path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
 ]

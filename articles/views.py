@@ -1,22 +1,72 @@
+from dataclasses import dataclass
+
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from articles import selectors
-from articles.models import Article, Author, Section, SlugRedirect, Tag
+from articles.body import article_body_parts
+from articles.caching import content_version
+from articles.links import absolute_url, share_links
+from articles.models import Article, Author, NewsroomPage, Section, SlugRedirect, Tag
+from articles.search import article_search
+from articles.structured_data import article_json_ld
 
 PAGE_SIZE = 20
+# The front is the same for every reader; the breaking strip may expire within a minute.
+FRONT_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class ReaderAccess:
+    """What one reader gets of one article: the full body or the lead only, and the prompts.
+
+    Each prompt has a `template` to include and whatever that template needs.
+    """
+
+    full: bool = True
+    prompts: tuple = ()
+
+
+FULL_ACCESS = ReaderAccess()
+
+
+def reader_access(request, article: Article) -> ReaderAccess:
+    """The one decision per article view; the paywall replaces this body."""
+    return FULL_ACCESS
 
 
 @require_safe
 def home(request):
-    return render(
-        request,
-        "articles/home.html",
-        {"articles": selectors.article_list_published()[:PAGE_SIZE]},
+    front = cache.get_or_set(
+        f"articles:front-html:{content_version()}",
+        lambda: render_to_string("articles/front.html", {"front": selectors.front_page()}),
+        FRONT_CACHE_SECONDS,
     )
+    return render(request, "articles/home.html", {"front": front})
+
+
+def _article_page(
+    request, article: Article, access: ReaderAccess, is_preview: bool = False
+) -> HttpResponse:
+    url = absolute_url(request, article.get_absolute_url())
+    context = {
+        "article": article,
+        "body": article_body_parts(article),
+        "access": access,
+        "modified_at": selectors.article_modified_at(article),
+        "related": selectors.article_related(article),
+        "canonical_url": url,
+        "json_ld": None if is_preview else article_json_ld(request, article),
+        "share_links": share_links(url, article.headline),
+        "is_preview": is_preview,
+    }
+    return render(request, "articles/article_detail.html", context)
 
 
 @require_safe
@@ -27,12 +77,12 @@ def article_detail(request, slug):
         if moved and moved.article.is_live():
             return redirect(moved.article, permanent=True)
         raise Http404
-    return render(request, "articles/article_detail.html", {"article": article})
+    return _article_page(request, article, reader_access(request, article))
 
 
-def _listing(request, template, heading_object, queryset):
+def _listing(request, template, heading_object, queryset, **extra):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"object": heading_object, "page": page})
+    return render(request, template, {"object": heading_object, "page": page, **extra})
 
 
 @require_safe
@@ -51,15 +101,32 @@ def tag_detail(request, slug):
 
 @require_safe
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     articles = selectors.article_list_published().filter(authors=author)
     return _listing(request, "articles/author_detail.html", author, articles)
 
 
+@require_safe
+def search(request):
+    query = request.GET.get("q", "")[:200]
+    return _listing(request, "articles/search.html", None, article_search(query), query=query)
+
+
+@require_safe
+def page_detail(request, slug):
+    page = get_object_or_404(NewsroomPage, slug=slug)
+    return render(request, "articles/newsroompage_detail.html", {"page": page})
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = absolute_url(request, reverse("articles:sitemap_index"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /preview/", f"Sitemap: {sitemap}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
 def _render_preview(request, article):
-    response = render(
-        request, "articles/article_detail.html", {"article": article, "is_preview": True}
-    )
+    response = _article_page(request, article, FULL_ACCESS, is_preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -68,7 +135,7 @@ def _render_preview(request, article):
 @staff_member_required
 @require_safe
 def staff_preview(request, pk):
-    article = get_object_or_404(Article, pk=pk)
+    article = get_object_or_404(selectors.article_with_details(Article.objects.all()), pk=pk)
     if not request.user.has_perm("articles.view_article"):
         raise Http404
     return _render_preview(request, article)
@@ -78,4 +145,5 @@ def staff_preview(request, pk):
 def shared_preview(request, token):
     if not token:
         raise Http404
-    return _render_preview(request, get_object_or_404(Article, preview_token=token))
+    queryset = selectors.article_with_details(Article.objects.all())
+    return _render_preview(request, get_object_or_404(queryset, preview_token=token))

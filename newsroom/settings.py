@@ -201,7 +201,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "articles-go-live": {"task": "articles.tasks.go_live_task", "schedule": 30.0},
     "paywall-funnel-flush": {"task": "paywall.tasks.funnel_flush_task", "schedule": 60.0},
+    "alerts-requeue-expired": {
+        "task": "articles.tasks.alert_requeue_expired_task",
+        "schedule": 15.0,
+    },
 }
+
+# Breaking alerts (defaults in articles/alerting/conf.py): sending rate per worker process
+# (0 = as fast as the SMTP server accepts) and how long a silent worker's claim lasts.
+ALERTS_RATE_PER_SECOND = env.float("ALERTS_RATE_PER_SECOND", default=0.0)
+ALERTS_CLAIM_SECONDS = env.int("ALERTS_CLAIM_SECONDS", default=120)
 
 # Uploads: refuse what no newsroom photo needs, before Pillow decodes it.
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("alerts/", include("accounts.subscription_urls")),
     path("donate/", include("paywall.urls")),
     path("", include("articles.urls")),
 ]

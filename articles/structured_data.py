@@ -1,0 +1,71 @@
+"""schema.org NewsArticle for an article page, as search engines read it.
+
+Never the body: headline, dates, people and pictures only. A metered article always marks
+its withheld part (hasPart with the .article-rest selector), whoever is reading, as Google
+asks of paywalled content.
+"""
+
+from django.conf import settings
+from django.templatetags.static import static
+
+from articles.links import absolute_url
+from articles.models import Article
+from articles.renditions import picture_for
+from articles.selectors import article_modified_at
+
+WITHHELD_SELECTOR = ".article-rest"
+PUBLISHER_LOGO = "icons/logo.png"
+
+
+def publisher(request) -> dict:
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": absolute_url(request, "/"),
+        "logo": {"@type": "ImageObject", "url": absolute_url(request, static(PUBLISHER_LOGO))},
+    }
+
+
+def article_json_ld(request, article: Article) -> dict:
+    url = absolute_url(request, article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": article.seo_description or article.dek,
+        "datePublished": article.publish_at.isoformat(),
+        "dateModified": max(article.publish_at, article_modified_at(article)).isoformat(),
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "author": [
+            {
+                "@type": "Person",
+                "name": byline.author.name,
+                "url": absolute_url(request, byline.author.get_absolute_url()),
+            }
+            for byline in article.bylines.all()
+        ],
+        "publisher": publisher(request),
+        "isAccessibleForFree": article.is_free,
+    }
+    if article.lead_image:
+        data["image"] = [absolute_url(request, picture_for(article.lead_image).src)]
+    corrections = list(article.corrections.all())
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": correction.created_at.isoformat(),
+            }
+            for correction in corrections
+        ]
+    if not article.is_free:
+        data["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": WITHHELD_SELECTOR,
+        }
+    return data
