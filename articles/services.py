@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.alerting.services import alert_create
 from articles.caching import content_changed
 from articles.models import Article, SlugRedirect, Status, WorkflowEvent
 from articles.sanitize import sanitize_body
@@ -148,6 +149,9 @@ def _article_go_live(*, article_id: int, now: datetime) -> bool:
 def _after_go_live(article_id: int) -> None:
     """Work that follows a story going live, run after commit."""
     content_changed()
+    article = Article.objects.filter(pk=article_id, alert_at_go_live=True).first()
+    if article is not None:
+        alert_create(article=article, by=None)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """The newsroom's models, one module per area; each area's models are imported here."""
 
+from articles.models.alerts import Alert, AlertQuerySet, Delivery
 from articles.models.content import (
     LIVE_STATUSES,
     Article,
@@ -18,6 +19,9 @@ from articles.models.media import Rendition
 from articles.models.pages import FrontPin, NewsroomPage
 
 __all__ = [
+    "Alert",
+    "AlertQuerySet",
+    "Delivery",
     "LIVE_STATUSES",
     "Article",
     "ArticleAuthor",

@@ -1,0 +1,1 @@
+"""Breaking-news alerts: planning the delivery ledger, sending it in claimed batches."""

@@ -1,0 +1,323 @@
+"""Writes for breaking alerts: create, plan the ledger, claim and send batches, requeue.
+
+The ledger (`Delivery`) is the truth: a row is sent, failed or pending. Pending rows are
+claimed by one worker at a time (`claimed_until`); a worker that dies stops renewing its
+claims, they expire, and `alert_requeue_expired` hands them to a new task.
+"""
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Subscriber
+from accounts.subscriptions import subscriber_bounce, unsubscribe_url
+from articles.alerting import conf
+from articles.alerting.emails import EmailTemplates, site_url
+from articles.models import Alert, Article, Delivery, WorkflowEvent
+
+logger = logging.getLogger(__name__)
+Pending = Q(state=Delivery.State.PENDING)
+
+
+def _queue(task_name: str, *args, times: int = 1) -> None:
+    from articles import tasks
+
+    task = getattr(tasks, task_name)
+    for _n in range(times):
+        task.delay(*args)
+
+
+def _batches(count: int) -> int:
+    return -(-count // conf.BATCH_SIZE)
+
+
+@transaction.atomic
+def alert_create(*, article: Article, by, now: datetime | None = None) -> tuple[Alert, bool]:
+    """The editor's click: one alert per article however often it is asked for.
+
+    Returns fast whatever the audience: planning runs in a task queued on commit.
+    """
+    if by is not None and not by.has_perm("articles.send_alert"):
+        raise PermissionDenied(_("You are not allowed to send alerts."))
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if not article.is_live(now):
+        raise ValidationError(_("Only a published story can be sent as an alert."))
+    alert, created = Alert.objects.get_or_create(
+        article=article, defaults={"created_by": by, "created_at": now or timezone.now()}
+    )
+    if created:
+        WorkflowEvent.objects.create(
+            article=article, action=WorkflowEvent.Action.ALERT_SENT, actor=by
+        )
+        transaction.on_commit(lambda: _queue("alert_plan_task", alert.pk))
+    return alert, created
+
+
+def alert_plan(*, alert_id: int, now: datetime | None = None) -> int:
+    """Insert one ledger row per confirmed subscriber, then queue one send task per batch.
+
+    Safe to repeat: rows already there are left alone and the tasks only claim what is due.
+    """
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert_id)
+        if alert.planned_at is None:
+            _plan_rows(alert_id)
+            alert.planned = alert.deliveries.count()
+            alert.planned_at = now or timezone.now()
+            alert.save(update_fields=["planned", "planned_at"])
+        pending = alert.deliveries.filter(Pending).count()
+        transaction.on_commit(lambda: _queue("alert_send_task", alert_id, times=_batches(pending)))
+    return pending
+
+
+def _plan_rows(alert_id: int) -> None:
+    """Bulk inserts in chunks, walking the audience by primary key."""
+    audience = Subscriber.objects.receiving().order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while chunk := list(audience.filter(pk__gt=last)[: conf.PLAN_CHUNK]):
+        Delivery.objects.bulk_create(
+            [Delivery(alert_id=alert_id, subscriber_id=pk) for pk in chunk],
+            ignore_conflicts=True,
+        )
+        last = chunk[-1]
+
+
+def _claim(alert_id: int, now: datetime) -> list[Delivery]:
+    """Take up to a batch of due rows; rows another worker holds locked are skipped."""
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(Pending, Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+            .filter(alert_id=alert_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: conf.BATCH_SIZE]
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            claimed_until=now + timedelta(seconds=conf.CLAIM_SECONDS)
+        )
+    return list(
+        Delivery.objects.filter(pk__in=ids)
+        .select_related("subscriber")
+        .only("pk", "attempts", "subscriber__email", "subscriber__state")
+        .order_by("pk")
+    )
+
+
+class _Recorder:
+    """Writes sent rows in small groups and renews the claim on the rest of the batch."""
+
+    def __init__(self, batch: list[Delivery]):
+        self.unsent = {delivery.pk for delivery in batch}
+        self.sent: list[int] = []
+        self.flushed_at = time.monotonic()
+
+    def sent_one(self, delivery_id: int) -> None:
+        self.sent.append(delivery_id)
+        self.unsent.discard(delivery_id)
+        due = time.monotonic() - self.flushed_at >= conf.FLUSH_SECONDS
+        if due or len(self.sent) >= conf.FLUSH_MESSAGES:
+            self.flush()
+
+    def done_one(self, delivery_id: int, **fields) -> None:
+        self.unsent.discard(delivery_id)
+        Delivery.objects.filter(pk=delivery_id).update(claimed_until=None, **fields)
+
+    def flush(self) -> None:
+        now = timezone.now()
+        if self.sent:
+            Delivery.objects.filter(pk__in=self.sent).update(
+                state=Delivery.State.SENT, sent_at=now, claimed_until=None
+            )
+            self.sent = []
+        if self.unsent:
+            Delivery.objects.filter(Pending, pk__in=self.unsent).update(
+                claimed_until=now + timedelta(seconds=conf.CLAIM_SECONDS)
+            )
+        self.flushed_at = time.monotonic()
+
+
+class _Pacer:
+    """Keeps one process under the configured messages per second."""
+
+    def __init__(self):
+        rate = conf.RATE_PER_SECOND
+        self.interval = 1 / rate if rate else 0
+        self.next_at = time.monotonic()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        delay = self.next_at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self.next_at = max(self.next_at, time.monotonic()) + self.interval
+
+
+class AlertEmail:
+    """The alert's message for each subscriber: same article, own unsubscribe link."""
+
+    def __init__(self, article: Article):
+        self.templates = EmailTemplates("articles/email/alert")
+        lead = article.lead_image
+        self.context = {
+            "article": article,
+            "article_url": site_url(article.get_absolute_url()),
+            "lead_image_url": lead and site_url(lead.file.url),
+        }
+        self.subject = self.templates.render_subject(self.context)
+
+    def message(self, *, subscriber_id: int, email: str):
+        link = unsubscribe_url(subscriber_id)
+        headers = {
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        return self.templates.message(
+            to=email,
+            subject=self.subject,
+            context={**self.context, "unsubscribe_url": link},
+            headers=headers,
+        )
+
+
+@dataclass
+class BatchResult:
+    sent: int = 0
+    failed: int = 0
+    retry_in: int = 0
+
+
+class _TemporaryFailure(Exception):
+    pass
+
+
+def _refusal(error: Exception, email: str) -> tuple[int, str]:
+    """The SMTP code and text of a refused message, 0 when the server gave none."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, text = error.recipients.get(email, (0, b""))
+    else:
+        code, text = getattr(error, "smtp_code", 0), getattr(error, "smtp_error", b"")
+    if isinstance(text, bytes):
+        text = text.decode(errors="replace")
+    return code, f"{code} {text}".strip()
+
+
+def alert_send_batch(*, alert_id: int) -> BatchResult:
+    """Claim a batch and send it over one SMTP connection, recording each acceptance."""
+    result = BatchResult()
+    batch = _claim(alert_id, timezone.now())
+    if not batch:
+        _finish_if_done(alert_id)
+        return result
+    alert = Alert.objects.select_related("article__lead_image").get(pk=alert_id)
+    email = AlertEmail(alert.article)
+    recorder = _Recorder(batch)
+    pacer = _Pacer()
+    try:
+        with get_connection(fail_silently=False) as connection:
+            for delivery in batch:
+                subscriber = delivery.subscriber
+                if subscriber.state != Subscriber.State.CONFIRMED:
+                    recorder.done_one(
+                        delivery.pk, state=Delivery.State.FAILED, error=subscriber.state
+                    )
+                    result.failed += 1
+                    continue
+                pacer.wait()
+                message = email.message(subscriber_id=subscriber.pk, email=subscriber.email)
+                try:
+                    connection.send_messages([message])
+                except smtplib.SMTPRecipientsRefused as error:
+                    code, reason = _refusal(error, subscriber.email)
+                    if code < 500:
+                        raise _TemporaryFailure(reason) from error
+                    subscriber_bounce(subscriber_id=subscriber.pk, reason=reason)
+                    recorder.done_one(delivery.pk, state=Delivery.State.FAILED, error=reason[:300])
+                    result.failed += 1
+                    continue
+                except smtplib.SMTPDataError as error:
+                    code, reason = _refusal(error, subscriber.email)
+                    if code < 500:
+                        raise _TemporaryFailure(reason) from error
+                    recorder.done_one(delivery.pk, state=Delivery.State.FAILED, error=reason[:300])
+                    result.failed += 1
+                    continue
+                recorder.sent_one(delivery.pk)
+                result.sent += 1
+    except (_TemporaryFailure, smtplib.SMTPException, OSError) as error:
+        logger.warning("Alert %s: temporary failure, backing off: %s", alert_id, error)
+        recorder.flush()
+        result.failed += _defer(recorder.unsent, str(error))
+        result.retry_in = _backoff(batch)
+        return result
+    recorder.flush()
+    _finish_if_done(alert_id)
+    return result
+
+
+def _backoff(batch: list[Delivery]) -> int:
+    attempts = max(delivery.attempts for delivery in batch) + 1
+    return min(conf.RETRY_BASE_SECONDS * 2 ** (attempts - 1), conf.RETRY_MAX_SECONDS)
+
+
+def _defer(delivery_ids: set[int], reason: str) -> int:
+    """Put unsent rows back after a temporary failure; give up on those out of attempts.
+
+    Returns how many were given up.
+    """
+    rows = Delivery.objects.filter(Pending, pk__in=delivery_ids)
+    gave_up = rows.filter(attempts__gte=conf.MAX_ATTEMPTS - 1).update(
+        state=Delivery.State.FAILED, claimed_until=None, error=reason[:300]
+    )
+    for (attempts,) in rows.values_list("attempts").distinct():
+        wait = min(conf.RETRY_BASE_SECONDS * 2**attempts, conf.RETRY_MAX_SECONDS)
+        rows.filter(attempts=attempts).update(
+            attempts=attempts + 1,
+            claimed_until=timezone.now() + timedelta(seconds=wait),
+            error=reason[:300],
+        )
+    return gave_up
+
+
+def _finish_if_done(alert_id: int) -> None:
+    if not Delivery.objects.filter(Pending, alert_id=alert_id).exists():
+        Alert.objects.filter(
+            pk=alert_id, planned_at__isnull=False, finished_at__isnull=True
+        ).update(finished_at=timezone.now())
+
+
+def alert_requeue_expired(*, now: datetime | None = None) -> int:
+    """Beat: hand rows whose claim ran out (a dead worker, a back-off over) to new tasks.
+
+    Also re-plans alerts whose planning task was lost. Returns the number of tasks queued.
+    """
+    now = now or timezone.now()
+    queued = 0
+    expired = (
+        Delivery.objects.filter(Pending, claimed_until__lte=now)
+        .values("alert_id")
+        .annotate(count=Count("pk"))
+    )
+    for row in expired:
+        queued += _batches(row["count"])
+        _queue("alert_send_task", row["alert_id"], times=_batches(row["count"]))
+    stale = now - timedelta(seconds=conf.CLAIM_SECONDS)
+    for alert_id in Alert.objects.filter(
+        planned_at__isnull=True, created_at__lte=stale
+    ).values_list("pk", flat=True):
+        queued += 1
+        _queue("alert_plan_task", alert_id)
+    for alert_id in Alert.objects.filter(
+        planned_at__isnull=False, finished_at__isnull=True
+    ).values_list("pk", flat=True):
+        _finish_if_done(alert_id)
+    return queued

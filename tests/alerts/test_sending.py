@@ -1,0 +1,146 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Subscriber
+from articles import services
+from articles.alerting import services as alerting
+from articles.models import Alert, Delivery, WorkflowEvent
+from tests import factories
+from tests.alerts.conftest import subscriber_confirmed, subscribers_bulk
+
+State = Subscriber.State
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def audience():
+    subscribers_bulk(5)
+    subscribers_bulk(2, state=State.PENDING, prefix="pending")
+    subscribers_bulk(2, state=State.UNSUBSCRIBED, prefix="gone")
+    subscribers_bulk(2, state=State.BOUNCED, prefix="bounced")
+    return [subscriber_confirmed("confirmed@example.org")]
+
+
+def test_each_confirmed_subscriber_gets_one_alert(published_article, editor, audience, on_commit):
+    with on_commit():
+        alert, created = alerting.alert_create(article=published_article, by=editor)
+    assert created
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == sorted(
+        ["confirmed@example.org"] + [f"reader{n}@example.net" for n in range(5)]
+    )
+    alert.refresh_from_db()
+    assert alert.planned == 6 and alert.finished_at is not None
+    progress = Alert.objects.with_progress().get(pk=alert.pk)
+    assert (progress.sent, progress.failed, progress.pending) == (6, 0, 0)
+
+
+def test_alert_email_has_both_parts_and_one_click_headers(
+    published_article, editor, audience, on_commit
+):
+    with on_commit():
+        alerting.alert_create(article=published_article, by=editor)
+    message = next(m for m in mail.outbox if m.to == ["confirmed@example.org"])
+    assert published_article.headline in message.subject
+    assert "The Newsroom Ledger" in message.from_email or message.from_email.startswith('"')
+    html = message.alternatives[0][0]
+    assert published_article.dek in message.body and published_article.dek in html
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert link in message.body and link in html
+    assert published_article.get_absolute_url() in message.body
+
+
+def test_an_article_is_alerted_once(published_article, editor, audience, on_commit):
+    with on_commit():
+        first, created_first = alerting.alert_create(article=published_article, by=editor)
+        second, created_second = alerting.alert_create(article=published_article, by=editor)
+    assert first == second and created_first and not created_second
+    assert Alert.objects.count() == 1
+    assert WorkflowEvent.objects.filter(action=WorkflowEvent.Action.ALERT_SENT).count() == 1
+    assert len(mail.outbox) == 6
+
+
+def test_unpublished_article_cannot_be_alerted(editor, section):
+    draft = factories.article_create(by=editor, section=section)
+    with pytest.raises(Exception, match="published"):
+        alerting.alert_create(article=draft, by=editor)
+
+
+def test_writer_cannot_send(published_article, writer):
+    with pytest.raises(Exception, match="not allowed"):
+        alerting.alert_create(article=published_article, by=writer)
+
+
+def test_subscriber_who_left_after_planning_gets_nothing(published_article, editor, audience):
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    alerting.alert_plan(alert_id=alert.pk)
+    Subscriber.objects.filter(email="reader0@example.net").update(state=State.UNSUBSCRIBED)
+    alerting.alert_send_batch(alert_id=alert.pk)
+    assert "reader0@example.net" not in [m.to[0] for m in mail.outbox]
+    assert Delivery.objects.filter(state=Delivery.State.FAILED).count() == 1
+
+
+def test_planning_twice_adds_no_rows(published_article, editor, audience):
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    alerting.alert_plan(alert_id=alert.pk)
+    alerting.alert_plan(alert_id=alert.pk)
+    assert Delivery.objects.count() == 6
+
+
+def test_expired_claims_are_requeued(published_article, editor, audience, on_commit):
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    alerting.alert_plan(alert_id=alert.pk)
+    later = timezone.now() + timedelta(hours=1)
+    Delivery.objects.update(claimed_until=timezone.now())
+    with on_commit():
+        assert alerting.alert_requeue_expired(now=later) == 1
+    assert len(mail.outbox) == 6
+    assert Delivery.objects.filter(state=Delivery.State.SENT).count() == 6
+
+
+def test_scheduled_story_sends_its_alert_at_go_live(editor, section, audience, on_commit):
+    article = factories.article_create(by=editor, section=section, alert_at_go_live=True)
+    before = timezone.now() - timedelta(minutes=10)
+    services.article_schedule(
+        article=article, by=editor, publish_at=before + timedelta(minutes=5), now=before
+    )
+    assert not Alert.objects.exists()
+    with on_commit():
+        services.article_go_live_due()
+    assert Alert.objects.filter(article=article).exists()
+    assert len(mail.outbox) == 6
+
+
+def test_admin_confirmation_then_send_once(client, published_article, editor, audience, on_commit):
+    client.force_login(editor)
+    url = reverse("admin:articles_alert_send", args=[published_article.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'data-alert-recipients="6"' in page.content
+    assert published_article.headline.encode() in page.content
+    with on_commit():
+        first = client.post(url)
+        second = client.post(url)
+    alert = Alert.objects.get()
+    progress_url = reverse("admin:articles_alert_change", args=[alert.pk])
+    assert first.url == second.url == progress_url
+    assert len(mail.outbox) == 6
+    progress = client.get(progress_url)
+    assert progress.status_code == 200
+
+
+def test_subscriber_admin_lists_and_exports(client, editor, audience):
+    client.force_login(editor)
+    assert client.get(reverse("admin:accounts_subscriber_changelist")).status_code == 200
+    ids = list(Subscriber.objects.values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:accounts_subscriber_changelist"),
+        {"action": "export_csv", "_selected_action": ids},
+    )
+    rows = response.content.decode().splitlines()
+    assert rows[0].startswith("email,state") and len(rows) == 1 + len(ids)
