@@ -1,6 +1,8 @@
 from celery import shared_task
 
+from accounts import subscriptions
 from articles import renditions, services
+from articles.alerting import services as alerting
 from articles.models import Image
 
 
@@ -20,3 +22,30 @@ def image_renditions_task(self, image_id: int) -> None:
         renditions.image_renditions_create(image=image)
     except OSError as error:
         raise self.retry(exc=error, countdown=2**self.request.retries * 10) from error
+
+
+@shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def alert_plan_task(alert_id: int) -> int:
+    """Fill the alert's delivery ledger and queue the sending tasks."""
+    return alerting.alert_plan(alert_id=alert_id)
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def alert_send_task(self, alert_id: int) -> int:
+    """Send one claimed batch; after a temporary SMTP failure, retry with back-off."""
+    result = alerting.alert_send_batch(alert_id=alert_id)
+    if result.retry_in:
+        raise self.retry(countdown=result.retry_in, max_retries=None)
+    return result.sent
+
+
+@shared_task(ignore_result=True)
+def alert_requeue_expired_task() -> int:
+    """Beat: give the claims of dead workers, and finished back-offs, to new tasks."""
+    return alerting.alert_requeue_expired()
+
+
+@shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def subscriber_confirmation_send_task(subscriber_id: int) -> bool:
+    """Mail the double opt-in link to a pending alert subscriber."""
+    return subscriptions.subscriber_confirmation_send(subscriber_id=subscriber_id)
