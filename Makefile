@@ -6,7 +6,7 @@ PORT ?= 8000
 # The local run is production-like (DEBUG off, gunicorn, WhiteNoise) but plain HTTP on loopback.
 LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY="$$(cat var/secret_key)"
 
-.PHONY: install run dev test lint format seed browser clean
+.PHONY: install run dev test lint format seed browser clean bench
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,12 @@ dev: install
 	DEBUG=true SECURE=false $(BIN)/python manage.py migrate --noinput --verbosity 0
 	DEBUG=true SECURE=false $(BIN)/python manage.py seed_demo
 	DEBUG=true SECURE=false CELERY_TASK_ALWAYS_EAGER=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production settings, PostgreSQL (newsroom_bench) and Redis (db 9) on this machine, measured
+# with wrk; see docs/benchmarks.md. BENCH_ARGS="--seconds 60" for longer runs.
+bench: install
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 browser:
 	bin/install-browser

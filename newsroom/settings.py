@@ -170,6 +170,8 @@ STORAGES = {
 # Uploaded media is served by the app on the one-box set-up; a CDN or web server takes it over
 # when scaling out (see the README).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# `make bench` sets this to a saved article page, which /bench/floor/ then serves from memory.
+BENCH_FLOOR_FILE = env("BENCH_FLOOR_FILE", default="")
 
 # Email: EMAIL_URL (smtp://user:pass@host:587, consolemail://), else files in var/mail.
 if "EMAIL_URL" in env:

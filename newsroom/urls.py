@@ -14,6 +14,12 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+# `make bench` only: the framework floor, the article page's bytes from memory (bench/).
+if settings.BENCH_FLOOR_FILE:
+    from bench.floor import floor
+
+    urlpatterns.append(path("bench/floor/", floor))
+
 if settings.SERVE_MEDIA:
     urlpatterns.append(
         re_path(

@@ -1,0 +1,204 @@
+"""`make bench`: the site under production settings, measured with wrk against the floor.
+
+Builds a data set in its own PostgreSQL database (newsroom_bench on 127.0.0.1:5432) and Redis
+database (9) through `seed_demo` and the meter's interface, serves it with gunicorn (DEBUG
+off), and measures four pages with wrk: an anonymous reader's metered article (rotating
+meter cookies, so every view runs the meter), a registered reader's article, the home page,
+and the floor: the article page's bytes from memory (bench/floor.py). Prints each figure, the
+ratios to the floor and the workers' memory; the last line is one JSON object.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import redis
+
+from bench.server import ROOT, Server
+
+WORK = ROOT / "var" / "bench"
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+DATABASE = "newsroom_bench"
+REDIS_URL = "redis://127.0.0.1:6379/9"
+TARGET_RATIO = 0.7
+TARGET_P99_MS = 100
+TARGET_RSS_MB = 100
+
+
+def environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "false",
+        "SECURE": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
+        "REDIS_URL": REDIS_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "MEDIA_ROOT": str(WORK / "media"),
+        "LOG_LEVEL": "WARNING",
+        "BENCH_FLOOR_FILE": str(WORK / "floor.html"),
+    }
+
+
+def step(title: str, args: list[str], env: dict[str, str]) -> None:
+    started = time.monotonic()
+    print(f"-- {title}", flush=True)
+    subprocess.run(args, cwd=ROOT, env=env, check=True)
+    print(f"   done in {time.monotonic() - started:.1f} s", flush=True)
+
+
+def build_data_set(options, env: dict[str, str]) -> None:
+    """A fresh database and Redis db every run, so that every run measures the same thing."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    host = ["-h", "127.0.0.1", "-U", "postgres"]
+    subprocess.run(["dropdb", *host, "--if-exists", "--force", DATABASE], check=True)
+    subprocess.run(["createdb", *host, DATABASE], check=True)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    python = [sys.executable, "manage.py"]
+    step("migrate", [*python, "migrate", "--noinput", "--verbosity", "0"], env)
+    step("collectstatic", [*python, "collectstatic", "--noinput", "--verbosity", "0"], env)
+    step(
+        f"seed_demo --articles {options.articles} --sections {options.sections}",
+        [
+            *python,
+            "seed_demo",
+            "--articles",
+            str(options.articles),
+            "--sections",
+            str(options.sections),
+        ],
+        env,
+    )
+    step(
+        f"meter fill for {options.readers} readers, registered sessions",
+        [
+            sys.executable,
+            "-m",
+            "bench.prepare",
+            "--out",
+            str(WORK),
+            "--readers",
+            str(options.readers),
+        ],
+        env,
+    )
+
+
+def save_floor_page(server: Server) -> None:
+    """The floor serves exactly the bytes a new anonymous reader gets for an article."""
+    path = (WORK / "article_paths.txt").read_text().split()[0]
+    with urllib.request.urlopen(server.url + path, timeout=10) as response:
+        (WORK / "floor.html").write_bytes(response.read())
+
+
+def wrk(server: Server, *, paths: Path, cookies: Path | None, seconds: int, connections: int):
+    env = {**os.environ, "BENCH_PATHS": str(paths), "BENCH_COOKIES": str(cookies or "")}
+    args = [
+        "wrk",
+        f"--threads={min(connections, 2)}",
+        f"--connections={connections}",
+        f"--duration={seconds}s",
+        "--timeout=5s",
+        f"--script={ROOT / 'bench' / 'wrk.lua'}",
+        server.url,
+    ]
+    output = subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH_RESULT "))
+    raw = json.loads(line.removeprefix("BENCH_RESULT "))
+    return {
+        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "non_2xx": raw["non_2xx"] + raw["socket_errors"],
+    }
+
+
+def meter_views_counted() -> int:
+    """Article views the meter counted in Redis (its funnel counters ride in the same call)."""
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    return sum(
+        int(value)
+        for key in client.scan_iter("paywall:funnel:*")
+        for field, value in client.hgetall(key).items()
+        if field.endswith(":views")
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=5_000)
+    parser.add_argument("--sections", type=int, default=50)
+    parser.add_argument("--readers", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk (make bench does it when run as root)")
+
+    env = environment()
+    build_data_set(options, env)
+    (WORK / "home_paths.txt").write_text("/\n")
+    (WORK / "floor_paths.txt").write_text("/bench/floor/\n")
+    scenarios = {
+        "article_anon": ("article_paths.txt", "anonymous_cookies.txt"),
+        "article_registered": ("article_paths.txt", "registered_cookies.txt"),
+        "home": ("home_paths.txt", None),
+        "floor": ("floor_paths.txt", None),
+    }
+    results = {}
+    with Server(env=env, workers=options.workers, log=WORK / "gunicorn.log") as server:
+        save_floor_page(server)
+        print(
+            f"-- wrk: {options.connections} connections, {options.seconds} s each "
+            f"(after {options.warmup} s warm-up), gunicorn {options.workers} workers, {server.url}"
+        )
+        views_before = meter_views_counted()
+        for name, (paths, cookies) in scenarios.items():
+            files = {"paths": WORK / paths, "cookies": WORK / cookies if cookies else None}
+            wrk(server, **files, seconds=options.warmup, connections=options.connections)
+            results[name] = wrk(
+                server, **files, seconds=options.seconds, connections=options.connections
+            )
+            figures = results[name]
+            print(
+                f"{name:<20} {figures['rps']:>8.1f} req/s   p50 {figures['p50_ms']:>7.2f} ms"
+                f"   p99 {figures['p99_ms']:>7.2f} ms   non-2xx {figures['non_2xx']}",
+                flush=True,
+            )
+        rss = server.worker_rss_mb()
+    views = meter_views_counted() - views_before
+
+    floor = results["floor"]["rps"]
+    summary = {
+        **results,
+        "ratio_article_anon": round(results["article_anon"]["rps"] / floor, 3),
+        "ratio_home": round(results["home"]["rps"] / floor, 3),
+        "worker_rss_mb": round(max(rss), 1),
+    }
+    print(f"meter: {views} article views counted in Redis during the runs")
+    print(
+        f"ratio article_anon/floor {summary['ratio_article_anon']:.3f}   "
+        f"home/floor {summary['ratio_home']:.3f}   (target >= {TARGET_RATIO})"
+    )
+    print(
+        f"worker RSS after the run: max {max(rss):.1f} MB "
+        f"({', '.join(f'{size:.1f}' for size in rss)}; target < {TARGET_RSS_MB} MB)"
+    )
+    print(f"p99 target at {options.connections} connections: < {TARGET_P99_MS} ms")
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
