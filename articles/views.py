@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -16,29 +14,19 @@ from articles.links import absolute_url, share_links
 from articles.models import Article, Author, NewsroomPage, Section, SlugRedirect, Tag
 from articles.search import article_search
 from articles.structured_data import article_json_ld
+from paywall.access import Access
 
 PAGE_SIZE = 20
 # The front is the same for every reader; the breaking strip may expire within a minute.
 FRONT_CACHE_SECONDS = 60
 
 
-@dataclass(frozen=True)
-class ReaderAccess:
-    """What one reader gets of one article: the full body or the lead only, and the prompts.
-
-    Each prompt has a `template` to include and whatever that template needs.
-    """
-
-    full: bool = True
-    prompts: tuple = ()
+FULL_ACCESS = Access(full=True)
 
 
-FULL_ACCESS = ReaderAccess()
-
-
-def reader_access(request, article: Article) -> ReaderAccess:
-    """The one decision per article view; the paywall replaces this body."""
-    return FULL_ACCESS
+def reader_access(request, article: Article) -> Access:
+    """The one paywall decision per article view (at most one meter round trip)."""
+    return request.paywall.access(article)
 
 
 @require_safe
@@ -52,7 +40,7 @@ def home(request):
 
 
 def _article_page(
-    request, article: Article, access: ReaderAccess, is_preview: bool = False
+    request, article: Article, access: Access, is_preview: bool = False
 ) -> HttpResponse:
     url = absolute_url(request, article.get_absolute_url())
     context = {

@@ -1,0 +1,100 @@
+from datetime import timedelta
+
+import feedparser
+import pytest
+from django.utils import timezone
+from lxml import etree
+
+from articles import services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+NEWS = {**SITEMAP, "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+
+
+@pytest.fixture
+def stories(editor, section):
+    author = factories.AuthorFactory(name="Sam Okafor")
+    now = timezone.now()
+    live = [
+        factories.article_published(
+            by=editor, section=section, authors=[author], now=now - timedelta(days=n)
+        )
+        for n in range(4)
+    ]
+    hidden = factories.article_create(by=editor, section=section, headline="Hidden draft")
+    return live, hidden
+
+
+@pytest.mark.parametrize(
+    "url", ["/feed/", "/feed/atom/", "/section/world/feed/", "/section/world/feed/atom/"]
+)
+def test_feeds_carry_dek_never_body(client, stories, url):
+    live, _hidden = stories
+    response = client.get(url, HTTP_HOST="news.example.org")
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo
+    assert [e.title for e in feed.entries] == [a.headline for a in live]
+    entry = feed.entries[0]
+    assert entry.link == f"http://news.example.org{live[0].get_absolute_url()}"
+    assert entry.summary == live[0].dek
+    assert entry.author == "Sam Okafor"
+    assert entry.published_parsed
+    assert b"marker-" not in response.content and b"Hidden draft" not in response.content
+
+
+def test_feed_holds_the_latest_twenty(client, editor, section):
+    for _ in range(21):
+        factories.article_published(by=editor, section=section)
+    assert len(feedparser.parse(client.get("/feed/").content).entries) == 20
+
+
+def test_sitemap_index_names_its_parts_with_request_host(client, stories):
+    live, _hidden = stories
+    index = etree.fromstring(client.get("/sitemap.xml", HTTP_HOST="news.example.org").content)
+    locs = index.xpath("//sm:sitemap/sm:loc/text()", namespaces=SITEMAP)
+    assert locs == [
+        "http://news.example.org/sitemap-articles.xml",
+        "http://news.example.org/sitemap-sections.xml",
+        "http://news.example.org/sitemap-news.xml",
+    ]
+    articles = etree.fromstring(
+        client.get("/sitemap-articles.xml", HTTP_HOST="news.example.org").content
+    )
+    urls = articles.xpath("//sm:url/sm:loc/text()", namespaces=SITEMAP)
+    assert sorted(urls) == sorted(f"http://news.example.org{a.get_absolute_url()}" for a in live)
+    assert len(articles.xpath("//sm:url/sm:lastmod", namespaces=SITEMAP)) == len(live)
+    sections = etree.fromstring(client.get("/sitemap-sections.xml").content)
+    assert sections.xpath("//sm:loc/text()", namespaces=SITEMAP) == [
+        "http://testserver/section/world/"
+    ]
+
+
+def test_news_sitemap_has_only_the_last_two_days(client, stories, settings):
+    settings.SITE_URL = "https://news.example.org"
+    live, _hidden = stories
+    news = etree.fromstring(client.get("/sitemap-news.xml").content)
+    titles = news.xpath("//news:news/news:title/text()", namespaces=NEWS)
+    assert titles == [live[0].headline, live[1].headline]
+    assert news.xpath("//news:publication/news:name/text()", namespaces=NEWS)[0]
+    assert news.xpath("//sm:loc/text()", namespaces=NEWS)[0].startswith(
+        "https://news.example.org/"
+    )
+
+
+def test_unpublished_story_leaves_feeds_and_sitemaps(client, stories, editor):
+    live, hidden = stories
+    services.article_unpublish(article=live[0], by=editor)
+    for url in ["/feed/", "/feed/atom/", "/sitemap-articles.xml", "/sitemap-news.xml"]:
+        content = client.get(url).content.decode()
+        assert live[0].get_absolute_url() not in content, url
+        assert hidden.get_absolute_url() not in content, url
+
+
+def test_robots_names_the_sitemap(client):
+    response = client.get("/robots.txt", HTTP_HOST="news.example.org")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://news.example.org/sitemap.xml" in response.content.decode().splitlines()
