@@ -1,0 +1,53 @@
+import re
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Image, Status
+from articles.models.media import Rendition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def small_pictures(monkeypatch):
+    """The same seeding path, with smaller pictures so that renditions are quick to make."""
+    from articles.management.commands import seed_demo
+
+    monkeypatch.setattr(seed_demo, "IMAGE_SIZE", (480, 270))
+
+
+def _counts():
+    return (Article.objects.count(), Image.objects.count(), Rendition.objects.count())
+
+
+def test_seed_demo_is_complete_and_idempotent(settings):
+    settings.SECURE = False
+    call_command("seed_demo", verbosity=0)
+    first = _counts()
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == first
+
+    published = Article.objects.published()
+    assert published.count() >= 30
+    assert published.filter(is_free=False).count() >= 26
+    assert published.filter(is_free=True).exists()
+    assert Article.objects.filter(status=Status.DRAFT).count() == 1
+    scheduled = Article.objects.get(status=Status.SCHEDULED)
+    assert scheduled not in published
+    for article in published:
+        assert len(re.findall(r"<p>", article.body)) >= 6
+        assert len(re.sub(r"<[^>]+>", " ", article.body).split()) >= 300
+        assert article.lead_image.alt_text and article.lead_image.credit
+        assert article.bylines.exists()
+    assert not Rendition.objects.filter(image__isnull=True).exists()
+    assert Rendition.objects.values("image").distinct().count() == Image.objects.count()
+
+
+def test_demo_accounts_are_refused_with_https_settings(settings):
+    from django.core.management.base import CommandError
+
+    settings.SECURE = True
+    with pytest.raises(CommandError, match="local run"):
+        call_command("seed_demo", verbosity=0)
+    assert not Article.objects.exists()
