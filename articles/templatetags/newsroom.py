@@ -49,3 +49,9 @@ def highlighted(text):
     """Escape a search highlight, then turn its markers into <mark> elements."""
     marked = escape(text).replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
     return mark_safe(marked)  # noqa: S308
+
+
+@register.filter
+def machine_time(value):
+    """A <time datetime> value: HTML accepts at most milliseconds, so give whole seconds."""
+    return value.isoformat(timespec="seconds") if value else ""

