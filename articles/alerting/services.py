@@ -298,26 +298,39 @@ def _finish_if_done(alert_id: int) -> None:
 def alert_requeue_expired(*, now: datetime | None = None) -> int:
     """Beat: hand rows whose claim ran out (a dead worker, a back-off over) to new tasks.
 
-    Also re-plans alerts whose planning task was lost. Returns the number of tasks queued.
+    Also revives alerts whose queued tasks were lost with a worker (nothing claimed, nothing
+    sent for a claim's length) and re-plans alerts whose planning task was lost. Extra tasks
+    are harmless: they find nothing to claim. Returns the number of tasks queued.
     """
     now = now or timezone.now()
-    queued = 0
-    expired = (
-        Delivery.objects.filter(Pending, claimed_until__lte=now)
+    stale = now - timedelta(seconds=conf.CLAIM_SECONDS)
+    due = {
+        row["alert_id"]: row["count"]
+        for row in Delivery.objects.filter(Pending, claimed_until__lte=now)
         .values("alert_id")
         .annotate(count=Count("pk"))
+    }
+    for alert in Alert.objects.filter(planned_at__lte=stale, finished_at__isnull=True):
+        if _stalled(alert, now, stale):
+            due[alert.pk] = alert.deliveries.filter(Pending).count()
+        _finish_if_done(alert.pk)
+    for alert_id, count in due.items():
+        _queue("alert_send_task", alert_id, times=_batches(count))
+    lost_plans = list(
+        Alert.objects.filter(planned_at__isnull=True, created_at__lte=stale).values_list(
+            "pk", flat=True
+        )
     )
-    for row in expired:
-        queued += _batches(row["count"])
-        _queue("alert_send_task", row["alert_id"], times=_batches(row["count"]))
-    stale = now - timedelta(seconds=conf.CLAIM_SECONDS)
-    for alert_id in Alert.objects.filter(
-        planned_at__isnull=True, created_at__lte=stale
-    ).values_list("pk", flat=True):
-        queued += 1
+    for alert_id in lost_plans:
         _queue("alert_plan_task", alert_id)
-    for alert_id in Alert.objects.filter(
-        planned_at__isnull=False, finished_at__isnull=True
-    ).values_list("pk", flat=True):
-        _finish_if_done(alert_id)
-    return queued
+    return sum(_batches(count) for count in due.values()) + len(lost_plans)
+
+
+def _stalled(alert: Alert, now: datetime, stale: datetime) -> bool:
+    """Pending rows, yet no live claim and nothing sent for as long as a claim lasts."""
+    deliveries = alert.deliveries
+    return (
+        deliveries.filter(Pending).exists()
+        and not deliveries.filter(Pending, claimed_until__gt=now).exists()
+        and not deliveries.filter(sent_at__gt=stale).exists()
+    )

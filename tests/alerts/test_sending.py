@@ -103,6 +103,18 @@ def test_expired_claims_are_requeued(published_article, editor, audience, on_com
     assert Delivery.objects.filter(state=Delivery.State.SENT).count() == 6
 
 
+def test_alert_whose_tasks_were_lost_is_revived(published_article, editor, audience, on_commit):
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    alerting.alert_plan(alert_id=alert.pk)
+    assert alerting.alert_requeue_expired() == 0
+    Alert.objects.update(planned_at=timezone.now() - timedelta(hours=1))
+    with on_commit():
+        assert alerting.alert_requeue_expired() == 1
+    assert len(mail.outbox) == 6
+    alert.refresh_from_db()
+    assert alert.finished_at is not None
+
+
 def test_scheduled_story_sends_its_alert_at_go_live(editor, section, audience, on_commit):
     article = factories.article_create(by=editor, section=section, alert_at_go_live=True)
     before = timezone.now() - timedelta(minutes=10)
