@@ -1,0 +1,70 @@
+"""Headless Chromium on the live site: screenshots, and axe-core finding nothing serious."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.articles.reader_data import rich_article
+from tests.conftest import require_service
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_home_and_article_render_and_pass_axe(live_server, editor, section):
+    require_service("Chromium", CHROMIUM.exists(), "run bin/install-browser")
+    require_service("axe-core", AXE.exists(), "run npm ci")
+    article = rich_article(
+        editor=editor,
+        section=section,
+        people=2,
+        topics=2,
+        corrections=1,
+        related=3,
+        kicker="update desk",
+        is_breaking=True,
+    )
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = {"home": "/", "article": article.get_absolute_url()}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for device, viewport in VIEWPORTS.items():
+                context = browser.new_context(viewport=viewport, bypass_csp=True)
+                page = context.new_page()
+                for name, path in pages.items():
+                    response = page.goto(live_server.url + path)
+                    assert response.status == 200
+                    assert page.locator("h1").count() == 1
+                    page.screenshot(path=str(ARTIFACTS / f"{name}-{device}.png"), full_page=True)
+                    assert serious_violations(page) == [], (name, device)
+                body = page.locator("[data-article-body]")
+                assert body.get_attribute("data-access") == "metered"
+                assert body.locator(".article-rest p").count() == 6
+                context.close()
+        finally:
+            browser.close()
