@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from PIL import Image as PILImage
 
 from articles.models import Image, Rendition
@@ -55,13 +55,19 @@ def image_renditions_create(*, image: Image) -> int:
     with image.file.open("rb") as source, PILImage.open(source) as opened:
         picture = opened.convert("RGBA" if "A" in opened.getbands() else "RGB")
     stem = image.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    made = len(wanted)
     for rendition_format, width in wanted:
         data, height = _encode(picture, width, rendition_format)
         rendition = Rendition(image=image, format=rendition_format, width=width, height=height)
         extension = "jpg" if rendition_format == Rendition.Format.JPEG else "webp"
         rendition.file.save(f"{stem}-{width}.{extension}", ContentFile(data), save=False)
-        rendition.save()
-    return len(wanted)
+        try:
+            with transaction.atomic():
+                rendition.save()
+        except IntegrityError:  # a concurrent run made this one first
+            rendition.file.delete(save=False)
+            made -= 1
+    return made
 
 
 @transaction.atomic

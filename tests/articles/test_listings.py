@@ -158,3 +158,21 @@ def test_server_error_page_renders_without_request_or_database(django_assert_num
     assert doc.cssselect("header.site-header nav") and doc.cssselect("footer.site-footer")
     assert "Something went wrong" in doc.xpath("//h1")[0].text_content()
     assert doc.xpath("//link[@rel='stylesheet']")
+
+
+def test_every_listed_story_is_an_article_with_link_dek_time_and_thumbnail(
+    client, editor, section
+):
+    image = picture(width=800, height=500)
+    tag = factories.TagFactory()
+    for _ in range(3):
+        factories.article_published(by=editor, section=section, tags=[tag], lead_image=image)
+    for url in [section.get_absolute_url(), tag.get_absolute_url(), "/search/?q=Headline"]:
+        stories = doc_of(client.get(url)).cssselect(".story-list > article.teaser")
+        assert len(stories) == 3, url
+        for story in stories:
+            assert story.cssselect("h2 a[href^='/articles/']")
+            assert story.cssselect(".dek")[0].text_content()
+            assert story.cssselect("time[datetime]")
+            (img,) = story.cssselect("picture img")
+            assert img.get("alt") and img.get("width") == "800" and img.get("loading") == "lazy"
