@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Subscriber
-from articles import curation, renditions, roles, services
+from articles import comments, curation, renditions, roles, services
 from articles.alerting import services as alerting
 from articles.images import image_prepare_upload
 from articles.models import (
@@ -20,6 +20,8 @@ from articles.models import (
     Article,
     ArticleAuthor,
     Author,
+    Comment,
+    CommentThread,
     Correction,
     FrontPin,
     Image,
@@ -482,3 +484,38 @@ class FrontPinAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for pin in queryset:
             curation.front_pin_delete(pin=pin)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Editors hide (reversibly) or delete readers' comments."""
+
+    list_display = ["__str__", "article", "user", "created_at", "is_hidden"]
+    list_filter = ["is_hidden", "created_at"]
+    search_fields = ["body", "article__headline"]
+    list_select_related = ["article", "user"]
+    readonly_fields = ["article", "user", "body", "created_at"]
+    actions = ["hide_selected", "show_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Hide the selected comments"), permissions=["change"])
+    def hide_selected(self, request, queryset):
+        comments.comments_set_hidden(comments=queryset, hidden=True)
+
+    @admin.action(description=_("Show the selected comments again"), permissions=["change"])
+    def show_selected(self, request, queryset):
+        comments.comments_set_hidden(comments=queryset, hidden=False)
+
+
+@admin.register(CommentThread)
+class CommentThreadAdmin(admin.ModelAdmin):
+    """An article listed here with comments closed takes no new comments."""
+
+    list_display = ["article", "is_closed"]
+    list_editable = ["is_closed"]
+    autocomplete_fields = ["article"]
+
+    def save_model(self, request, obj, form, change):
+        comments.comments_close(article=obj.article, closed=obj.is_closed)

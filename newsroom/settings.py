@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "newsroom.csp.admin_importmap_csp",
     "allauth.account.middleware.AccountMiddleware",
     "paywall.middleware.PaywallMiddleware",
+    "accounts.middleware.EditorTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -148,6 +149,9 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+ACCOUNT_ADAPTER = "accounts.adapters.ReaderAccountAdapter"
+# Editors publish and send alerts: with this on, they use the admin only with TOTP set up.
+ACCOUNTS_EDITOR_MFA_REQUIRED = env.bool("ACCOUNTS_EDITOR_MFA_REQUIRED", default=False)
 
 # Paywall (defaults in paywall/conf.py). The donation secret is shared with the payment
 # platform, which signs its return link with it.

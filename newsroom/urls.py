@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from accounts.views import admin_login
 from newsroom.health import healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("alerts/", include("accounts.subscription_urls")),
     path("donate/", include("paywall.urls")),

@@ -5,7 +5,7 @@ asks it `access(article)`, which costs at most one meter round trip.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import DatabaseError, transaction
@@ -25,8 +25,10 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Access:
+    """What one reader gets of one article: the full body or the lead, and the prompts."""
+
     full: bool
-    prompts: list[PromptView] = field(default_factory=list)
+    prompts: tuple[PromptView, ...] = ()
 
 
 class ReaderAccess:
@@ -34,10 +36,12 @@ class ReaderAccess:
         self.request = request
         self.meter = meter
         self._changed = False
+        self._new = False
 
     @cached_property
     def reader(self) -> Reader:
-        reader, self._changed = reader_load(self.request.COOKIES)
+        """Loaded on first use; a new reader gets a cookie only once metered or updated."""
+        reader, self._new = reader_load(self.request.COOKIES)
         return reader
 
     @cached_property
@@ -73,9 +77,11 @@ class ReaderAccess:
 
     def _read(self, article_id: int, now: datetime, rules):
         period = period_for(now)
+        reader_id = self.reader.id
+        self._changed |= self._new
         try:
             return self.meter.read(
-                reader=self.reader.id,
+                reader=reader_id,
                 article_id=article_id,
                 period=period,
                 limit=rules.wall_after,

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,6 +25,8 @@ CHART_SERIES = [
 @admin.register(PaywallSettings)
 class PaywallSettingsAdmin(admin.ModelAdmin):
     """One row: the list page goes straight to it."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     fieldsets = [
         (None, {"fields": ["enabled", "nudge_from", "wall_after"]}),
@@ -48,6 +52,8 @@ class PaywallSettingsAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         if PaywallSettings.objects.filter(pk=1).exists():
             return redirect("admin:paywall_paywallsettings_change", 1)
         return redirect("admin:paywall_paywallsettings_add")
@@ -87,6 +93,8 @@ class FunnelAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         days = 30
         since = timezone.localdate() - timedelta(days=days - 1)
         rows = selectors.funnel_by_day(since=since)

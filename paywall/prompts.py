@@ -19,7 +19,7 @@ class PromptView:
         return f"paywall/prompt_{self.kind}.html"
 
 
-def prompts_build(*, decision: Decision, appeal: bool, rules) -> list[PromptView]:
+def prompts_build(*, decision: Decision, appeal: bool, rules) -> tuple[PromptView, ...]:
     prompts = []
     if decision.prompt:
         copy = rules.wall_text if decision.prompt == "wall" else rules.nudge_text
@@ -27,4 +27,4 @@ def prompts_build(*, decision: Decision, appeal: bool, rules) -> list[PromptView
         prompts.append(PromptView(kind=str(decision.prompt), text=text, reads=decision.reads))
     if appeal:
         prompts.append(PromptView(kind="donate", text=str(rules.donate_text)))
-    return prompts
+    return tuple(prompts)

@@ -1,6 +1,7 @@
 """The newsroom's models, one module per area; each area's models are imported here."""
 
 from articles.models.alerts import Alert, AlertQuerySet, Delivery
+from articles.models.comments import Comment, CommentThread
 from articles.models.content import (
     LIVE_STATUSES,
     Article,
@@ -26,6 +27,8 @@ __all__ = [
     "Article",
     "ArticleAuthor",
     "ArticleQuerySet",
+    "Comment",
+    "CommentThread",
     "Author",
     "Correction",
     "FrontPin",

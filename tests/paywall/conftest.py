@@ -6,6 +6,7 @@ from django.conf import settings
 from paywall.meters.database import DatabaseMeter
 from paywall.meters.redis import RedisMeter
 from paywall.selectors import paywall_settings_forget
+from tests import factories
 from tests.conftest import require_service
 
 
@@ -39,3 +40,35 @@ def meter(request):
 @pytest.fixture
 def reader_id():
     return uuid.uuid4().hex
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis_paywall_keys():
+    """Counters left in Redis by another test must not be flushed into this one's rows."""
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        for key in client.scan_iter(match="paywall:*"):
+            client.delete(key)
+
+
+@pytest.fixture
+def metered_articles(db, section, editor):
+    """Twelve metered articles, published through the workflow."""
+    return [factories.article_published(section=section, by=editor) for _n in range(12)]
+
+
+@pytest.fixture
+def free_article(db, section, editor):
+    return factories.article_published(section=section, by=editor, is_free=True)
+
+
+class GoogleDNS:
+    """A resolver that knows one real Googlebot address (injected through settings)."""
+
+    def reverse(self, ip):
+        return {"66.249.66.1": "crawl-66-249-66-1.googlebot.com"}.get(ip)
+
+    def forward(self, host):
+        return {"crawl-66-249-66-1.googlebot.com": {"66.249.66.1"}}.get(host, set())

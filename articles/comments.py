@@ -1,0 +1,73 @@
+"""Readers' comments: who may post, how often, and how the text is made safe.
+
+Comments are plain text. Addresses in them become links marked rel="nofollow ugc", so the site
+vouches for none of them; nothing else of HTML survives.
+"""
+
+from datetime import datetime, timedelta
+
+import nh3
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import urlize
+from django.utils.translation import gettext as _
+
+from articles.models import Article, Comment, CommentThread
+
+RATE_WINDOW = timedelta(minutes=10)
+RATE_MAX = 5
+
+_cleaner = nh3.Cleaner(
+    tags={"a", "br"},
+    attributes={"a": {"href"}},
+    url_schemes={"http", "https"},
+    link_rel="nofollow ugc",
+)
+
+
+def comment_render(text: str) -> str:
+    return _cleaner.clean(urlize(text, autoescape=True).replace("\n", "<br>"))
+
+
+def comments_closed(article: Article) -> bool:
+    return CommentThread.objects.filter(article=article, is_closed=True).exists()
+
+
+def comment_refusal(*, user, article: Article) -> str | None:
+    """Why this user may not comment on this article now, or None if they may."""
+    if not user.is_authenticated:
+        return _("Register or log in to join the conversation.")
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        return _("Confirm your email address to comment.")
+    if comments_closed(article):
+        return _("Comments are closed on this article.")
+    return None
+
+
+@transaction.atomic
+def comment_create(*, article: Article, user, body: str, now: datetime | None = None) -> Comment:
+    now = now or timezone.now()
+    if not Article.objects.published(now).filter(pk=article.pk).exists():
+        raise PermissionDenied(_("This article is not open for comments."))
+    refusal = comment_refusal(user=user, article=article)
+    if refusal:
+        raise PermissionDenied(refusal)
+    recent = Comment.objects.filter(user=user, created_at__gt=now - RATE_WINDOW).count()
+    if recent >= RATE_MAX:
+        raise ValidationError(_("You are commenting very fast. Please wait a few minutes."))
+    comment = Comment(article=article, user=user, body=body.strip(), created_at=now)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comments_set_hidden(*, comments, hidden: bool) -> int:
+    return comments.update(is_hidden=hidden)
+
+
+@transaction.atomic
+def comments_close(*, article: Article, closed: bool) -> None:
+    CommentThread.objects.update_or_create(article=article, defaults={"is_closed": closed})

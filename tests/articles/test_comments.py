@@ -1,0 +1,107 @@
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from articles import comments
+from articles.models import Comment
+from tests import factories
+
+
+def verified(user):
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.mark.django_db
+def test_only_verified_registered_readers_comment(published_article, reader):
+    with pytest.raises(PermissionDenied):
+        comments.comment_create(article=published_article, user=reader, body="Unverified.")
+    verified(reader)
+    comment = comments.comment_create(article=published_article, user=reader, body="Hello.")
+    assert comment.pk and comment.user == reader
+
+
+@pytest.mark.django_db
+def test_anonymous_readers_see_comments_and_an_invitation_but_cannot_post(
+    client, published_article
+):
+    comments.comment_create(
+        article=published_article, user=verified(factories.UserFactory()), body="First!"
+    )
+    page = client.get(published_article.get_absolute_url()).content.decode()
+    assert "First!" in page and "data-comment-refusal" in page
+    assert 'class="comment-form"' not in page
+    client.post(f"/accounts/comments/{published_article.pk}/", {"body": "Sneaky."})
+    assert not Comment.objects.filter(body="Sneaky.").exists()
+
+
+@pytest.mark.django_db
+def test_a_verified_reader_posts_from_the_article_page(client, published_article, reader):
+    verified(reader)
+    client.force_login(reader)
+    assert (
+        'class="comment-form"' in client.get(published_article.get_absolute_url()).content.decode()
+    )
+    response = client.post(f"/accounts/comments/{published_article.pk}/", {"body": "Good piece."})
+    assert response["Location"].endswith("#comments")
+    assert Comment.objects.get().body == "Good piece."
+
+
+@pytest.mark.django_db
+def test_closed_threads_take_no_comments(published_article, reader):
+    verified(reader)
+    comments.comments_close(article=published_article, closed=True)
+    with pytest.raises(PermissionDenied):
+        comments.comment_create(article=published_article, user=reader, body="Too late.")
+    comments.comments_close(article=published_article, closed=False)
+    assert comments.comment_create(article=published_article, user=reader, body="Open again.")
+
+
+@pytest.mark.django_db
+def test_comments_are_rate_limited(published_article, reader):
+    verified(reader)
+    now = timezone.now()
+    for n in range(comments.RATE_MAX):
+        comments.comment_create(article=published_article, user=reader, body=f"{n}", now=now)
+    with pytest.raises(ValidationError):
+        comments.comment_create(article=published_article, user=reader, body="more", now=now)
+    later = now + comments.RATE_WINDOW + timedelta(seconds=1)
+    assert comments.comment_create(article=published_article, user=reader, body="ok", now=later)
+
+
+@pytest.mark.django_db
+def test_comments_on_drafts_are_refused(reader, section):
+    verified(reader)
+    draft = factories.article_create(section=section)
+    with pytest.raises(PermissionDenied):
+        comments.comment_create(article=draft, user=reader, body="Early.")
+
+
+def test_comment_text_is_plain_and_links_are_nofollow_ugc():
+    html = comments.comment_render('See https://example.org/x <b onclick="x()">bold</b>\nbye')
+    assert '<a href="https://example.org/x" rel="nofollow ugc">' in html
+    assert "<b " not in html and "&lt;b onclick" in html and html.endswith("<br>bye")
+
+
+@pytest.mark.django_db
+def test_editors_hide_comments_from_the_admin(client, editor, published_article, reader):
+    verified(reader)
+    comment = comments.comment_create(article=published_article, user=reader, body="Rude words.")
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/comment/",
+        {"action": "hide_selected", "_selected_action": [comment.pk]},
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    assert "Rude words." not in client.get(published_article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_writers_cannot_moderate(client, writer):
+    client.force_login(writer)
+    assert client.get("/admin/articles/comment/").status_code == 403

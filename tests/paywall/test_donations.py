@@ -1,0 +1,124 @@
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from paywall.models import Donor, FunnelDay, PaywallSettings
+from paywall.services import donation_signature, funnel_flush
+from tests.paywall.pages import read
+
+pytestmark = pytest.mark.django_db
+
+
+def return_link(reference="pay-123", amount="25", sent_at=None, secret_ok=True):
+    ts = str(int(sent_at or time.time()))
+    sig = donation_signature(reference=reference, amount=amount, timestamp=ts)
+    if not secret_ok:
+        sig = sig[:-1] + ("0" if sig[-1] != "0" else "1")
+    return f"/donate/thanks/?ref={reference}&amount={amount}&ts={ts}&sig={sig}"
+
+
+def test_the_appeal_shows_once_per_interval(client, metered_articles):
+    first, second = read(client, metered_articles[0]), read(client, metered_articles[1])
+    assert "donate" in first.prompts and "donate" not in second.prompts
+
+
+def test_a_dismissed_appeal_stays_away(client, metered_articles):
+    PaywallSettings.objects.create(pk=1, donate_interval_hours=0, donate_dismiss_days=7)
+    assert "donate" in read(client, metered_articles[0]).prompts
+    url = metered_articles[0].get_absolute_url()
+    response = client.post("/donate/dismiss/", {"next": url})
+    assert response["Location"] == url
+    assert "donate" not in read(client, metered_articles[1]).prompts
+
+
+def test_dismiss_never_redirects_off_site(client):
+    response = client.post("/donate/dismiss/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_a_signed_return_link_makes_a_donor_who_sees_thanks_and_no_appeal(
+    client, reader, metered_articles
+):
+    PaywallSettings.objects.create(pk=1, donate_interval_hours=0)
+    client.force_login(reader)
+    response = client.get(return_link())
+    assert (
+        response.status_code == 200 and 'data-paywall="donate-thanks"' in response.content.decode()
+    )
+    assert Donor.objects.get(user=reader).source == Donor.Source.PLATFORM
+    assert "donate" not in read(client, metered_articles[0]).prompts
+    assert 'data-paywall="donate-thanks"' in client.get("/donate/").content.decode()
+
+
+def test_an_anonymous_donor_is_remembered_in_the_cookie(client, metered_articles):
+    PaywallSettings.objects.create(pk=1, donate_interval_hours=0)
+    assert client.get(return_link()).status_code == 200
+    assert "donate" not in read(client, metered_articles[0]).prompts
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        return_link(secret_ok=False),
+        return_link(sent_at=time.time() - 3 * 24 * 3600),
+        "/donate/thanks/?ref=x&amount=1&ts=abc&sig=00",
+        "/donate/thanks/",
+    ],
+)
+def test_a_forged_or_stale_return_link_changes_nothing(client, reader, link):
+    client.force_login(reader)
+    assert client.get(link).status_code == 400
+    assert not Donor.objects.exists()
+
+
+def test_editors_mark_donors_in_the_admin(client, editor, reader, metered_articles):
+    PaywallSettings.objects.create(pk=1, donate_interval_hours=0)
+    client.force_login(editor)
+    until = (timezone.now() + timedelta(days=30)).strftime("%Y-%m-%d")
+    response = client.post(
+        "/admin/paywall/donor/add/",
+        {"user": reader.pk, "until_0": until, "until_1": "12:00:00", "source": "admin"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.force_login(reader)
+    assert "donate" not in read(client, metered_articles[0]).prompts
+
+
+def test_donation_clicks_are_counted_and_sent_to_the_platform(client, metered_articles):
+    PaywallSettings.objects.create(pk=1, donation_url="https://pay.example/give")
+    article = metered_articles[0]
+    page = client.get(f"/donate/?article={article.pk}").content.decode()
+    assert f"/donate/go/?amount=10&amp;article={article.pk}" in page
+    response = client.get(f"/donate/go/?amount=10&article={article.pk}")
+    assert response["Location"] == "https://pay.example/give?amount=10"
+    funnel_flush()
+    assert FunnelDay.objects.get(article_id=article.pk).donation_clicks == 1
+
+
+def test_the_funnel_page_shows_a_chart_and_the_conversion_rate(client, editor, metered_articles):
+    reader_client = type(client)()
+    for article in metered_articles[:11]:
+        read(reader_client, article)
+    funnel_flush()
+    client.force_login(editor)
+    page = client.get("/admin/paywall/funnelday/").content.decode()
+    assert "<svg" in page and "<polyline" in page
+    assert 'data-funnel="totals"><td>11</td><td>8</td><td>1</td>' in page
+    assert "0.0% of register prompts" in page or "0% of register prompts" in page
+
+
+def test_editors_tune_the_paywall_in_the_admin(client, editor, writer):
+    client.force_login(writer)
+    assert client.get("/admin/paywall/paywallsettings/").status_code == 403
+    assert client.get("/admin/paywall/funnelday/").status_code == 403
+    client.force_login(editor)
+    assert client.get("/admin/paywall/paywallsettings/")["Location"].endswith("/add/")
+    form = client.get("/admin/paywall/paywallsettings/add/").context["adminform"].form
+    data = {name: field.initial for name, field in form.fields.items()}
+    data.update(enabled="on", nudge_from=2, wall_after=5, donation_url="")
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    assert client.post("/admin/paywall/paywallsettings/add/", data).status_code == 302
+    assert PaywallSettings.objects.get(pk=1).wall_after == 5
+    assert client.get("/admin/paywall/paywallsettings/")["Location"].endswith("/1/change/")
