@@ -13,7 +13,7 @@ from paywall.models import FunnelDay, Meter
 NOW = datetime(2026, 11, 14, 12, 0, tzinfo=UTC)
 LIMIT, NUDGE_FROM = 10, 3
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def read(meter, reader, article_id, now=NOW):
@@ -71,6 +71,7 @@ def test_the_month_is_the_paywall_time_zone_s(settings):
     assert period.ends_at == datetime(2026, 12, 31, 22, 0, tzinfo=UTC)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("parallel", [20, 50])
 def test_parallel_distinct_reads_by_one_reader_allow_exactly_the_limit(meter, reader_id, parallel):
     def one(article):
