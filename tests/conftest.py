@@ -14,6 +14,23 @@ def require_service(name: str, configured: bool, reason: str) -> None:
     pytest.skip(message)
 
 
+def pytest_collection_modifyitems(items):
+    """Every committing test restores the migrated data (groups, content types) afterwards.
+
+    A flush without serialized rollback re-creates content types under new ids, which breaks
+    the next test that does restore them; so all transactional tests restore, none flush bare.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 @pytest.fixture
 def postgres(db):
     """A test that needs PostgreSQL features (full-text search, SKIP LOCKED)."""
