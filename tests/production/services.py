@@ -36,31 +36,40 @@ class ThrowawayPostgres:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
 
     def _run(self, executable: str, *args: str) -> None:
-        subprocess.run(
-            [*self.as_postgres, postgres_bin(executable), *args],
-            check=True,
-            capture_output=True,
-            cwd=self.folder,
-        )
+        # Output goes to a file, never a pipe: the server that pg_ctl leaves running inherits
+        # it, and a pipe would never reach end-of-file.
+        with (self.folder / "commands.log").open("ab") as log:
+            subprocess.run(
+                [*self.as_postgres, postgres_bin(executable), *args],
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.folder,
+                timeout=120,
+            )
 
     def _pg_ctl(self, action: str, *args: str) -> None:
         self._run("pg_ctl", action, "-D", str(self.data), "-w", "-t", "60", *args)
 
-    def start(self) -> None:
-        if not self.data.exists():
-            self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
+    def _server_options(self) -> list[str]:
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
         )
-        self._pg_ctl("start", "-l", str(self.folder / "postgres.log"), "-o", options)
+        return ["-l", str(self.folder / "postgres.log"), "-o", options]
+
+    def start(self) -> None:
+        if not self.data.exists():
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
+        self._pg_ctl("start", *self._server_options())
 
     def create_database(self, name: str = "newsroom") -> None:
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
 
     def restart(self) -> None:
         """A fast restart: open connections are cut, as on a failover or an upgrade."""
-        self._pg_ctl("restart", "-m", "fast")
+        self._pg_ctl("restart", "-m", "fast", *self._server_options())
 
     def stop(self) -> None:
         self._pg_ctl("stop", "-m", "immediate")

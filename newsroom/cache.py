@@ -1,0 +1,47 @@
+"""Django's Redis cache, made to degrade to a miss when Redis cannot be reached.
+
+The cache only saves work, so an unreachable Redis must not take pages down (DESIGN.md: the
+meter fails open; what is cached does too). While Redis is away, reads are misses and
+writes are dropped with a warning in the log; everything works again when it answers.
+Counters (`incr`) still raise: a made-up count would be worse than an error.
+"""
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+
+def _fail_soft(method, fallback):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            logger.warning("Cache unreachable, %s skipped: %s", method.__name__, error)
+            return fallback(*args)
+
+    return wrapper
+
+
+class FailSoftRedisCacheClient(RedisCacheClient):
+    get = _fail_soft(RedisCacheClient.get, lambda key, default: default)
+    get_many = _fail_soft(RedisCacheClient.get_many, lambda keys: {})
+    has_key = _fail_soft(RedisCacheClient.has_key, lambda key: False)
+    add = _fail_soft(RedisCacheClient.add, lambda key, value, timeout: False)
+    set = _fail_soft(RedisCacheClient.set, lambda key, value, timeout: None)
+    set_many = _fail_soft(RedisCacheClient.set_many, lambda data, timeout: list(data))
+    touch = _fail_soft(RedisCacheClient.touch, lambda key, timeout: False)
+    delete = _fail_soft(RedisCacheClient.delete, lambda key: False)
+    delete_many = _fail_soft(RedisCacheClient.delete_many, lambda keys: None)
+    clear = _fail_soft(RedisCacheClient.clear, lambda: False)
+
+
+class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = FailSoftRedisCacheClient

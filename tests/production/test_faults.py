@@ -1,0 +1,131 @@
+"""Faults while serving: Redis gone (the meter fails open, nothing breaks, counting resumes
+when it is back) and PostgreSQL restarted (only requests in flight fail; the app recovers by
+itself). Each uses the served site's own throwaway servers, never the shared ones."""
+
+import itertools
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from django.utils import timezone
+
+from paywall.meters.base import period_for
+from paywall.meters.redis import RedisMeter, meter_key
+from tests.production.test_load import NUDGE_FROM, WALL_AFTER, Reader, walled
+
+
+class Traffic:
+    """Readers requesting pages in the background until stopped; every reply is kept."""
+
+    def __init__(self, site, threads: int = 6):
+        self.site = site
+        self.threads = threads
+        self.replies = []
+        self.stopped = threading.Event()
+        self.pool = ThreadPoolExecutor(threads)
+
+    def _loop(self, index: int) -> None:
+        rng = random.Random(index)
+        cookies = {}
+        paths = ["/", *(a["path"] for a in self.site.articles)]
+        for _ in itertools.count():
+            if self.stopped.is_set():
+                return
+            if index % 3 == 2:
+                cookies = {self.site.session_cookie: self.site.sessions[index % 8]}
+            reply = self.site.get(rng.choice(paths), cookies=cookies)
+            if index % 3 == 0:
+                cookies = {**cookies, **reply.cookies}
+            self.replies.append(reply)
+
+    def __enter__(self) -> "Traffic":
+        self.futures = [self.pool.submit(self._loop, i) for i in range(self.threads)]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        for future in self.futures:
+            future.result()
+        self.pool.shutdown()
+
+    def run_for(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def reader_at_the_wall(site) -> tuple[Reader, dict]:
+    """A reader with a full month behind them, and an article they have not read."""
+    metered = [a for a in site.articles if not a["free"]]
+    reader = Reader()
+    reader.cookies.update(site.get(metered[0]["path"]).cookies)
+    meter, period = RedisMeter(site.redis.url), period_for(timezone.now())
+    for article in metered[1:WALL_AFTER]:
+        meter.read(
+            reader=reader.id,
+            article_id=article["id"],
+            period=period,
+            limit=WALL_AFTER,
+            nudge_from=NUDGE_FROM,
+        )
+    return reader, metered[WALL_AFTER]
+
+
+def wait_until_healthy(site, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while site.get("/healthz/").status != 200:
+        assert time.monotonic() < deadline, "the site did not report healthy again"
+        time.sleep(0.2)
+
+
+def test_redis_outage_serves_every_page_in_full_and_counting_resumes(site):
+    reader, unread = reader_at_the_wall(site)
+    assert walled(site.get(unread["path"], cookies=reader.cookies).body)
+
+    with Traffic(site) as traffic:
+        traffic.run_for(1)
+        site.redis.stop()
+        try:
+            traffic.run_for(3)
+            during = site.get(unread["path"], cookies=reader.cookies)
+            health = site.get("/healthz/")
+        finally:
+            site.redis.start()
+        wait_until_healthy(site)
+        traffic.run_for(2)
+
+    assert {reply.status for reply in traffic.replies} == {200}
+    assert len(traffic.replies) > 20
+    # Fail open: the walled reader gets the whole story while the meter cannot be asked.
+    assert during.status == 200
+    assert not walled(during.body)
+    assert 'data-article-body data-access="metered"' in during.body
+    assert health.status == 503
+    assert '"redis": {"ok": false' in health.body
+
+    # Back again: the next anonymous view is counted in Redis as before.
+    newcomer = site.get(unread["path"])
+    new_id = Reader(cookies=newcomer.cookies).id
+    assert site.redis.client().sismember(
+        meter_key(new_id, period_for(timezone.now())), unread["id"]
+    )
+
+
+def test_postgres_restart_fails_only_requests_in_flight_and_recovers_without_app_restart(site):
+    workers = site.server.worker_pids()
+
+    with Traffic(site) as traffic:
+        traffic.run_for(2)
+        restart_began = time.monotonic()
+        site.postgres.restart()
+        restart_ended = time.monotonic()
+        traffic.run_for(3)
+
+    failed = [reply for reply in traffic.replies if reply.status != 200]
+    after = [reply for reply in traffic.replies if reply.started > restart_ended]
+    assert all(restart_began < r.ended and r.started < restart_ended for r in failed), [
+        (r.status, r.started - restart_began, r.ended - restart_began) for r in failed
+    ]
+    assert len(after) > 20
+    assert {reply.status for reply in after} == {200}
+    assert site.server.worker_pids() == workers
+    assert site.server.process.poll() is None
