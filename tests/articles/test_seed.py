@@ -40,6 +40,7 @@ def test_seed_demo_is_complete_and_idempotent(settings):
         assert len(re.sub(r"<[^>]+>", " ", article.body).split()) >= 300
         assert article.lead_image.alt_text and article.lead_image.credit
         assert article.bylines.exists()
+        assert article.updated_at == article.publish_at, "a fresh story shows no 'Updated'"
     assert not Rendition.objects.filter(image__isnull=True).exists()
     assert Rendition.objects.values("image").distinct().count() == Image.objects.count()
 

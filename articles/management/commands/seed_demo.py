@@ -61,7 +61,14 @@ def _picture(label: str, colors: list[str]) -> ContentFile:
         )
     picture = gradient.resize(IMAGE_SIZE)
     draw = ImageDraw.Draw(picture)
-    draw.text((80, height - 200), label, fill="white", font=ImageFont.load_default(size=110))
+    # Centred, so that the label survives the crops of thumbnails and the lead slot.
+    draw.text(
+        (IMAGE_SIZE[0] // 2, height // 2),
+        label,
+        fill="white",
+        anchor="mm",
+        font=ImageFont.load_default(size=height // 8),
+    )
     out = io.BytesIO()
     picture.save(out, "JPEG", quality=85)
     return image_prepare_upload(ContentFile(out.getvalue(), name="demo.jpg"))
@@ -151,13 +158,12 @@ class Command(BaseCommand):
         now = timezone.now()
         created = 0
         for story in demo["stories"]:
-            article = self._story(story, by=editor)
+            published_at = now - timedelta(hours=story["hours_ago"])
+            article = self._story(story, by=editor, now=published_at)
             if article is None:
                 continue
             created += 1
-            services.article_publish(
-                article=article, by=editor, now=now - timedelta(hours=story["hours_ago"])
-            )
+            services.article_publish(article=article, by=editor, now=published_at)
         draft = self._story(demo["draft"], by=writer or editor)
         scheduled = self._story(demo["scheduled"], by=editor)
         if scheduled is not None:
@@ -168,7 +174,7 @@ class Command(BaseCommand):
             )
         return created + (draft is not None) + (scheduled is not None)
 
-    def _story(self, story: dict, *, by) -> Article | None:
+    def _story(self, story: dict, *, by, now=None) -> Article | None:
         if Article.objects.filter(slug=story["slug"]).exists():
             return None
         section = Section.objects.get(slug=story["section"])
@@ -193,6 +199,7 @@ class Command(BaseCommand):
                 is_breaking=story["is_breaking"],
             ),
             by=by,
+            now=now,
         )
         for position, slug in enumerate(story["authors"]):
             ArticleAuthor.objects.create(
