@@ -33,7 +33,7 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-def test_home_and_article_render_and_pass_axe(live_server, editor, section):
+def test_home_and_article_render_work_without_script_and_pass_axe(live_server, editor, section):
     require_service("Chromium", CHROMIUM.exists(), "run bin/install-browser")
     require_service("axe-core", AXE.exists(), "run npm ci")
     article = rich_article(
@@ -66,5 +66,14 @@ def test_home_and_article_render_and_pass_axe(live_server, editor, section):
                 assert body.get_attribute("data-access") == "metered"
                 assert body.locator(".article-rest p").count() == 6
                 context.close()
+            without_script = browser.new_context(java_script_enabled=False)
+            page = without_script.new_page()
+            page.goto(live_server.url + article.get_absolute_url())
+            assert page.locator(".article-rest p").last.is_visible()
+            page.keyboard.press("Tab")
+            skip_link = page.locator(".skip-link")
+            assert skip_link.evaluate("el => el === document.activeElement")
+            assert skip_link.bounding_box()["x"] >= 0  # shown when focused
+            without_script.close()
         finally:
             browser.close()
