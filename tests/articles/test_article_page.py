@@ -209,3 +209,13 @@ def test_hidden_articles_are_404(client, editor, section, state):
         services.article_unpublish(article=article, by=editor)
     assert Article.objects.published().count() == 0
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_headline_cannot_break_out_of_the_json_ld_block(client, editor, section):
+    hostile = 'Vote </script><script>alert("x")</script> & more'
+    article = rich_article(editor=editor, section=section, headline=hostile)
+    doc = page(client.get(article.get_absolute_url()))
+    scripts = doc.xpath("//script")
+    assert [s.get("type") for s in scripts] == ["application/ld+json"]
+    assert json.loads(scripts[0].text)["headline"] == hostile
+    assert doc.xpath("//h1")[0].text_content() == hostile
