@@ -74,7 +74,12 @@ class Image(models.Model):
         help_text=_("What the picture shows, for readers who cannot see it."),
     )
     caption = models.CharField(_("caption"), max_length=500, blank=True)
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    credit = models.CharField(
+        _("credit"),
+        max_length=200,
+        blank=True,
+        help_text=_('Shown as written, e.g. "Photo: Dana Levi / City Archive".'),
+    )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     uploaded_by = models.ForeignKey(
