@@ -134,6 +134,15 @@ def meter_views_counted() -> int:
     )
 
 
+def load_test(seconds: int) -> None:
+    """The suite's load test at full length: mixed traffic, no 5xx, exact meter counts."""
+    print(f"-- load test: 64 connections for {seconds} s (tests/production/test_load.py)")
+    env = {**os.environ, "LOAD_TEST_SECONDS": str(seconds)}
+    args = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:randomly"]
+    result = subprocess.run([*args, "tests/production/test_load.py"], cwd=ROOT, env=env)
+    print(f"   load test {'passed' if result.returncode == 0 else 'FAILED'}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5_000)
@@ -143,6 +152,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--load-seconds", type=int, default=60, help="the load test's length; 0 skips it"
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (make bench does it when run as root)")
@@ -197,6 +209,8 @@ def main() -> None:
         f"({', '.join(f'{size:.1f}' for size in rss)}; target < {TARGET_RSS_MB} MB)"
     )
     print(f"p99 target at {options.connections} connections: < {TARGET_P99_MS} ms")
+    if options.load_seconds:
+        load_test(options.load_seconds)
     print(json.dumps(summary))
 
 
