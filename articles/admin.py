@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -129,7 +128,7 @@ class QueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "mine":
-            return queryset.filter(created_by=request.user, status=Status.DRAFT)
+            return queryset.by_staff_member(request.user).filter(status=Status.DRAFT)
         if self.value() == "review":
             return queryset.filter(status=Status.IN_REVIEW)
         return queryset
@@ -211,11 +210,18 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related("authors")
-        if roles.is_writer_only(request.user):
-            mine = Q(created_by=request.user) | Q(authors__user=request.user)
-            return queryset.filter(mine).distinct()
-        return queryset
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("authors")
+            .visible_to_staff(request.user)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        """Also guards the revision history, which looks articles up without get_queryset."""
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -288,15 +294,17 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self._apply_workflow(request, form.instance, form.cleaned_data.get("workflow", "save"))
+        self._apply_workflow(request, form.instance, form.cleaned_data)
 
-    def _apply_workflow(self, request, article, step):
+    def _apply_workflow(self, request, article, cleaned_data):
+        """The publish time on the form is the input of Schedule; saving alone keeps it."""
+        step = cleaned_data.get("workflow", "save")
         steps = {
             "submit": lambda: services.article_submit(article=article, by=request.user),
             "return": lambda: services.article_return_to_draft(article=article, by=request.user),
             "publish": lambda: services.article_publish(article=article, by=request.user),
             "schedule": lambda: services.article_schedule(
-                article=article, by=request.user, publish_at=article.publish_at
+                article=article, by=request.user, publish_at=cleaned_data.get("publish_at")
             ),
             "unpublish": lambda: services.article_unpublish(article=article, by=request.user),
         }

@@ -28,12 +28,27 @@ def _event(article: Article, action: str, by, note: str = "") -> None:
     WorkflowEvent.objects.create(article=article, action=action, actor=by, note=note)
 
 
-def _keep_old_address(article: Article) -> None:
-    """A published story's old slug keeps answering, with a permanent redirect."""
-    if not article.pk or not article.first_published_at:
-        return
-    old_slug = Article.objects.filter(pk=article.pk).values_list("slug", flat=True).first()
-    if old_slug and old_slug != article.slug:
+# Moved only by the workflow services below, never by an edit or a restored revision.
+WORKFLOW_FIELDS = (
+    "status",
+    "publish_at",
+    "first_published_at",
+    "went_live_at",
+    "preview_token",
+    "created_by_id",
+    "created_at",
+)
+
+
+def _keep_workflow_state(article: Article) -> None:
+    """An edit changes content only: a restored revision carries its old status and preview
+    token, which must not unpublish the story or revive a revoked link."""
+    stored = Article.objects.values("slug", *WORKFLOW_FIELDS).get(pk=article.pk)
+    old_slug = stored.pop("slug")
+    for name, value in stored.items():
+        setattr(article, name, value)
+    if article.first_published_at and old_slug != article.slug:
+        # A published story's old slug keeps answering, with a permanent redirect.
         SlugRedirect.objects.filter(old_slug=article.slug).delete()
         SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
 
@@ -46,8 +61,9 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
     article.updated_at = now or timezone.now()
     if creating:
         article.created_by = by
+    else:
+        _keep_workflow_state(article)
     article.full_clean(exclude=["authors", "tags"])
-    _keep_old_address(article)
     article.save()
     if creating:
         _event(article, Action.CREATED, by)

@@ -123,9 +123,10 @@ def _render_preview(request, article):
 @staff_member_required
 @require_safe
 def staff_preview(request, pk):
-    article = get_object_or_404(selectors.article_with_details(Article.objects.all()), pk=pk)
     if not request.user.has_perm("articles.view_article"):
         raise Http404
+    visible = Article.objects.visible_to_staff(request.user)
+    article = get_object_or_404(selectors.article_with_details(visible), pk=pk)
     return _render_preview(request, article)
 
 

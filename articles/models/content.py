@@ -144,12 +144,20 @@ class ArticleQuerySet(models.QuerySet):
         """Live at query time, but the go-live work (alerts, caches) has not run yet."""
         return self.published(now).filter(went_live_at__isnull=True)
 
+    def by_staff_member(self, user):
+        """Stories this staff member started or carries a byline on."""
+        return self.filter(Q(created_by=user) | Q(authors__user=user)).distinct()
+
+    def visible_to_staff(self, user):
+        """What a staff member may open in the admin, its history or a preview: everything
+        for those who publish, only their own work for writers."""
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.by_staff_member(user)
+
     def editable_by_writer(self, user):
         """A writer's own work that has not gone out: drafts and stories in review."""
-        return self.filter(
-            Q(created_by=user) | Q(authors__user=user),
-            status__in=(Status.DRAFT, Status.IN_REVIEW),
-        ).distinct()
+        return self.by_staff_member(user).filter(status__in=(Status.DRAFT, Status.IN_REVIEW))
 
 
 class Article(models.Model):

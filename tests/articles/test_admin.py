@@ -183,3 +183,72 @@ def test_rich_text_editor_import_map_is_allowed_by_hash_only(client, editor):
     script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
     assert f"'sha256-{digest}'" in script_src
     assert "unsafe-inline" not in policy
+
+
+def test_restoring_a_draft_revision_keeps_the_story_published_and_links_revoked(client, editor):
+    article = factories.article_create(by=editor, headline="Draft headline")
+    draft_revision = article.history.get()
+    token = services.article_preview_share(article=article, by=editor)
+    services.article_preview_revoke(article=article, by=editor)
+    services.article_publish(article=article, by=editor)
+    client.force_login(editor)
+    revert_url = f"/admin/articles/article/{article.pk}/history/{draft_revision.history_id}/"
+    data = form_data(article.section, headline="Draft headline", slug=article.slug)
+    assert client.post(revert_url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    assert Article.objects.published().get() == article
+    assert client.get(f"/preview/shared/{token}/").status_code == 404
+
+
+def test_writer_cannot_read_others_revisions(client, writer):
+    colleague = factories.writer_factory()
+    others = factories.article_create(by=colleague, headline="Colleague's scoop")
+    revision = others.history.get()
+    own = factories.article_create(by=writer)
+    client.force_login(writer)
+    base = "/admin/articles/article"
+    assert client.get(f"{base}/{own.pk}/history/").status_code == 200
+    for url in [
+        f"{base}/{others.pk}/history/",
+        f"{base}/{others.pk}/history/{revision.history_id}/",
+    ]:
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), url
+        assert b"Colleague's scoop" not in response.content
+
+
+def test_queues_list_my_drafts_and_stories_in_review(client, writer, editor):
+    mine = factories.article_create(by=editor, headline="Editor's own draft")
+    byline = factories.article_create(
+        by=writer,
+        headline="Draft with the editor's byline",
+        authors=[factories.AuthorFactory(user=editor)],
+    )
+    in_review = factories.article_create(by=writer, headline="Waiting for an editor")
+    services.article_submit(article=in_review, by=writer)
+    others_draft = factories.article_create(by=writer, headline="Someone else's draft")
+    client.force_login(editor)
+
+    def listed(queue):
+        response = client.get("/admin/articles/article/", {"queue": queue})
+        return {a.headline for a in response.context["cl"].result_list}
+
+    assert listed("mine") == {mine.headline, byline.headline}
+    assert listed("review") == {in_review.headline}
+    assert others_draft.headline not in listed("mine")
+
+
+def test_editors_see_the_audit_trail_and_writers_do_not(client, writer, editor):
+    article = factories.article_create(by=writer, headline="Audited story")
+    services.article_submit(article=article, by=writer)
+    services.article_publish(article=article, by=editor)
+    client.force_login(editor)
+    events = client.get("/admin/articles/workflowevent/")
+    assert events.status_code == 200
+    actions = {str(e.get_action_display()) for e in events.context["cl"].result_list}
+    assert {"Created", "Submitted for review", "Published"} <= actions
+    change_page = client.get(change_url(article)).content.decode()
+    assert "Submitted for review" in change_page and writer.username in change_page
+    client.force_login(writer)
+    assert client.get("/admin/articles/workflowevent/").status_code == 403

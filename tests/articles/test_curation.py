@@ -10,8 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client, editor):
-    editor.is_superuser = True
-    editor.save()
+    """An editor by group membership alone: the permissions come from the migrations."""
     client.force_login(editor)
     return client
 

@@ -90,7 +90,9 @@ def _media_files():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name,data", HOSTILE.values(), ids=HOSTILE.keys())
-def test_admin_upload_of_hostile_file_is_a_form_error_and_stores_nothing(client, writer, name, data):
+def test_admin_upload_of_hostile_file_is_a_form_error_and_stores_nothing(
+    client, writer, name, data
+):
     client.force_login(writer)
     before = _media_files()
     response = client.post(

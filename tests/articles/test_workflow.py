@@ -104,3 +104,43 @@ def test_drafts_are_unreachable_but_previewable(client, editor):
     assert client.get(f"/preview/shared/{token}/").status_code == 404
     client.force_login(editor)
     assert client.get(f"/preview/{article.pk}/").status_code == 200
+
+
+def test_writer_previews_only_own_work(client, writer, editor):
+    own = factories.article_create(by=writer, headline="My own draft")
+    colleague = factories.writer_factory()
+    others = factories.article_create(by=colleague, headline="A colleague's draft")
+    client.force_login(writer)
+    response = client.get(f"/preview/{own.pk}/")
+    assert response.status_code == 200 and b"My own draft" in response.content
+    assert "private" in response["Cache-Control"]
+    assert client.get(f"/preview/{others.pk}/").status_code == 404
+    client.force_login(editor)
+    assert client.get(f"/preview/{others.pk}/").status_code == 200
+
+
+def test_redirect_of_an_unpublished_story_is_gone_with_it(client, editor):
+    article = factories.article_published(by=editor, slug="old-address")
+    article.slug = "new-address"
+    services.article_save(article=article, by=editor)
+    assert client.get("/articles/old-address/").status_code == 301
+    services.article_unpublish(article=article, by=editor)
+    assert client.get("/articles/old-address/").status_code == 404
+    assert client.get("/articles/new-address/").status_code == 404
+
+
+def test_an_edit_never_moves_the_workflow(editor):
+    """A stale instance (or a restored revision) carries an old status and preview token."""
+    article = factories.article_create(by=editor)
+    stale = Article.objects.get(pk=article.pk)
+    token = services.article_preview_share(article=article, by=editor)
+    services.article_preview_revoke(article=article, by=editor)
+    services.article_publish(article=article, by=editor)
+    stale.preview_token = token
+    stale.headline = "Edited from an old copy"
+    services.article_save(article=stale, by=editor)
+    article.refresh_from_db()
+    assert article.headline == "Edited from an old copy"
+    assert article.status == Status.PUBLISHED and article.first_published_at
+    assert article.preview_token == ""
+    assert Article.objects.published().get() == article
