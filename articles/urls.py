@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("preview/<int:pk>/", views.staff_preview, name="staff_preview"),
     path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
 ]

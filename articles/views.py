@@ -4,8 +4,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_cookie
 
 from articles import selectors
 from articles.body import article_body_parts
@@ -57,7 +60,11 @@ def _article_page(
     return render(request, "articles/article_detail.html", context)
 
 
+# The page holds per-reader prompts and, past the wall, only the lead: no shared cache may
+# keep it, and the reader's own browser checks back before reusing it.
 @require_safe
+@cache_control(private=True, no_cache=True)
+@vary_on_cookie
 def article_detail(request, slug):
     article = selectors.article_for_reader(slug)
     if article is None:
@@ -104,6 +111,12 @@ def search(request):
 def page_detail(request, slug):
     page = get_object_or_404(NewsroomPage, slug=slug)
     return render(request, "articles/newsroompage_detail.html", {"page": page})
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; the icon lives in static."""
+    return redirect(static("icons/favicon.ico"))
 
 
 @require_safe
