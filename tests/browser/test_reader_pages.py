@@ -33,6 +33,23 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+def assert_quiet_console(browser, base_url, paths) -> None:
+    """Under the real CSP, no page logs an error or asks for something that is not there
+    (a stray inline style, a missing icon)."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    for path in [*paths, "/favicon.ico"]:
+        page.goto(base_url + path)
+        page.wait_for_load_state("load")
+    assert problems == []
+    context.close()
+
+
 def test_home_and_article_render_work_without_script_and_pass_axe(live_server, editor, section):
     require_service("Chromium", CHROMIUM.exists(), "run bin/install-browser")
     require_service("axe-core", AXE.exists(), "run npm ci")
@@ -66,6 +83,7 @@ def test_home_and_article_render_work_without_script_and_pass_axe(live_server, e
                 assert body.get_attribute("data-access") == "metered"
                 assert body.locator(".article-rest p").count() == 6
                 context.close()
+            assert_quiet_console(browser, live_server.url, pages.values())
             without_script = browser.new_context(java_script_enabled=False)
             page = without_script.new_page()
             page.goto(live_server.url + article.get_absolute_url())

@@ -1,0 +1,60 @@
+"""A story that is not live (draft, scheduled for later, unpublished) is nowhere a reader looks."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles import curation, services
+from articles.models import FrontPin
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = "Embargoed harbour story"
+
+
+def _hidden_story(state, editor, **shared):
+    story = factories.article_create(by=editor, headline=HIDDEN, slug="embargoed", **shared)
+    if state == "scheduled":
+        services.article_schedule(
+            article=story, by=editor, publish_at=timezone.now() + timedelta(hours=1)
+        )
+    if state == "unpublished":
+        services.article_publish(article=story, by=editor)
+        story.slug = "embargoed-renamed"
+        services.article_save(article=story, by=editor)
+        services.article_unpublish(article=story, by=editor)
+    return story
+
+
+@pytest.mark.parametrize("state", ["draft", "scheduled", "unpublished"])
+def test_hidden_story_is_in_no_reader_path(client, editor, section, state):
+    tag, author = factories.TagFactory(), factories.AuthorFactory()
+    shared = {"section": section, "tags": [tag], "authors": [author]}
+    visible = factories.article_published(by=editor, headline="Visible harbour story", **shared)
+    hidden = _hidden_story(state, editor, **shared)
+    curation.front_pin_save(pin=FrontPin(article=hidden, position=1))
+    cache.clear()
+    urls = [
+        "/",
+        visible.get_absolute_url(),
+        section.get_absolute_url(),
+        tag.get_absolute_url(),
+        author.get_absolute_url(),
+        "/search/?q=harbour",
+        "/feed/",
+        "/feed/atom/",
+        f"/section/{section.slug}/feed/",
+        "/sitemap-articles.xml",
+        "/sitemap-news.xml",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        assert "Visible harbour story" in content or "sitemap" in url, url
+        assert HIDDEN not in content and "embargoed" not in content, url
+    for address in ["/articles/embargoed/", hidden.get_absolute_url()]:
+        assert client.get(address).status_code == 404
