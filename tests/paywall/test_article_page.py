@@ -3,10 +3,14 @@
 import logging
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from paywall.models import FunnelDay, PaywallSettings
+from paywall.selectors import paywall_settings_forget
 from paywall.services import funnel_flush
+from tests.paywall.conftest import redis_meter
 from tests.paywall.pages import GATED, read
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +104,7 @@ def test_a_verified_crawler_reads_everything_and_counts_nowhere(settings, metere
     assert '"isAccessibleForFree": false' in pages[0].html
     assert '"cssSelector": ".article-rest"' in pages[0].html
     funnel_flush()
-    assert not FunnelDay.objects.exists()
+    assert not FunnelDay.objects.filter(article_id__in=[a.pk for a in metered_articles]).exists()
 
 
 def test_a_user_agent_that_only_claims_to_be_a_crawler_is_metered(settings, metered_articles):
@@ -129,7 +133,7 @@ def test_a_switched_off_paywall_meters_nobody(client, metered_articles):
 def test_the_funnel_counts_views_nudges_and_walls(client, metered_articles):
     walk_to_the_wall(client, metered_articles)
     funnel_flush()
-    rows = FunnelDay.objects.all()
+    rows = FunnelDay.objects.filter(article_id__in=[a.pk for a in metered_articles])
     assert sum(r.views for r in rows) == 11
     assert sum(r.nudges for r in rows) == 8
     assert sum(r.walls for r in rows) == 1
@@ -163,3 +167,23 @@ def test_the_gated_text_reaches_a_walled_reader_through_no_door(client, metered_
     assert "marker-1" in page and 'data-paywall="wall"' in page  # the lead is there
     client.force_login(walled.created_by)
     assert all(marker in client.get(url).content.decode() for marker in GATED)
+
+
+def test_on_redis_a_metered_view_adds_no_database_query(settings, metered_articles):
+    """The funnel counters ride in the meter's Lua call: nothing is written per view."""
+    redis_meter()  # skips (or fails under CI) without Redis
+    settings.PAYWALL_METER_BACKEND = "paywall.meters.redis.RedisMeter"
+    client = Client()
+    rules = PaywallSettings.objects.create(pk=1, enabled=False)
+    paywall_settings_forget()
+    read(client, metered_articles[0])  # warm the caches (settings, body split)
+    with CaptureQueriesContext(connection) as unmetered:
+        assert "nudge" not in read(client, metered_articles[0]).prompts
+    rules.enabled = True
+    rules.save()
+    paywall_settings_forget()
+    read(client, metered_articles[0])  # settings re-read once per process and period
+    with CaptureQueriesContext(connection) as metered:
+        assert read(client, metered_articles[0]).full
+    assert len(metered) == len(unmetered), [q["sql"] for q in metered]
+    assert redis_meter().client.exists(next(redis_meter().client.scan_iter("paywall:meter:*")))
