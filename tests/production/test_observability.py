@@ -19,6 +19,16 @@ from newsroom.logging import logging_config
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _app_env() -> dict[str, str]:
+    """A process with the production settings module, as gunicorn and Celery run it."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "SECRET_KEY": "x" * 50,
+        "SECURE": "false",
+    }
+
+
 def json_formatter() -> logging.Formatter:
     spec = dict(logging_config(log_format="json", level="INFO")["formatters"]["json"])
     return spec.pop("()")(**spec)
@@ -57,9 +67,20 @@ def test_an_unknown_log_format_is_refused_at_start_up():
         logging_config(log_format="xml", level="INFO")
 
 
-def test_without_a_dsn_sentry_is_not_started():
+def test_without_a_dsn_sentry_is_not_started_nor_loaded():
     assert settings.SENTRY_DSN == ""
     assert not sentry_sdk.get_client().is_active()
+    # Not even imported: it would cost every gunicorn worker some 18 MB for nothing.
+    script = "import django, sys; django.setup(); print('sentry_sdk' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**_app_env(), "SENTRY_DSN": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert loaded == "False"
 
 
 class _Sink(BaseHTTPRequestHandler):
@@ -80,13 +101,7 @@ def test_with_a_dsn_an_error_log_reaches_sentry():
     """A real sentry-sdk client posts the event to a local stand-in for Sentry's ingest."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "SECRET_KEY": "x" * 50,
-        "SECURE": "false",
-        "SENTRY_DSN": f"http://publickey@127.0.0.1:{server.server_port}/42",
-    }
+    env = {**_app_env(), "SENTRY_DSN": f"http://publickey@127.0.0.1:{server.server_port}/42"}
     script = (
         "import django, logging, sentry_sdk; django.setup();"
         "logging.getLogger('newsroom').error('sentry wiring check');"
