@@ -165,8 +165,12 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("workflow") == "schedule" and not cleaned.get("publish_at"):
+        scheduling = cleaned.get("workflow") == "schedule"
+        if scheduling and not cleaned.get("publish_at"):
             self.add_error("publish_at", _("Set the moment the story should go live."))
+        elif not scheduling and "publish_at" in self.changed_data:
+            # Only the workflow moves the publish time (see services.WORKFLOW_FIELDS).
+            self.add_error("publish_at", _("Choose “Save and schedule” to set a new time."))
         return cleaned
 
 

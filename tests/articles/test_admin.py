@@ -1,6 +1,7 @@
 """Who may do what in the newsroom admin: anonymous, writer, editor."""
 
 import pytest
+from lxml import html as lxml_html
 
 from articles import services
 from articles.models import Article, Status
@@ -252,3 +253,27 @@ def test_editors_see_the_audit_trail_and_writers_do_not(client, writer, editor):
     assert "Submitted for review" in change_page and writer.username in change_page
     client.force_login(writer)
     assert client.get("/admin/articles/workflowevent/").status_code == 403
+
+
+def test_publish_time_moves_only_by_scheduling(client, editor):
+    article = factories.article_published(by=editor)
+    published_at = article.publish_at
+    client.force_login(editor)
+    shown = lxml_html.fromstring(client.get(change_url(article)).content)
+    as_shown = {
+        name: shown.xpath(f"//input[@name='{name}']/@value")[0]
+        for name in ("publish_at_0", "publish_at_1")
+    }
+    unchanged = form_data(article.section, slug=article.slug, **as_shown)
+    assert client.post(change_url(article), unchanged).status_code == 302
+    data = form_data(
+        article.section,
+        slug=article.slug,
+        publish_at_0="2031-01-01",
+        publish_at_1="08:00:00",
+    )
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "publish_at" in response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.publish_at == published_at
