@@ -136,3 +136,13 @@ def test_staff_accounts_are_not_deleted_from_the_reader_pages(client, editor):
     response = client.post("/accounts/profile/delete/", {"password": PASSWORD})
     assert response.status_code == 403
     assert User.objects.filter(pk=editor.pk).exists()
+
+
+@pytest.mark.django_db
+def test_staff_can_turn_on_totp(client, writer):
+    writer.set_password(PASSWORD)
+    writer.save()
+    client.force_login(writer)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200 and 'name="code"' in page.content.decode()

@@ -187,3 +187,16 @@ def test_on_redis_a_metered_view_adds_no_database_query(settings, metered_articl
         assert read(client, metered_articles[0]).full
     assert len(metered) == len(unmetered), [q["sql"] for q in metered]
     assert redis_meter().client.exists(next(redis_meter().client.scan_iter("paywall:meter:*")))
+
+
+def test_logging_in_from_the_wall_returns_to_the_full_article(client, reader, metered_articles):
+    reader.set_password("a-long-reader-password-42")
+    reader.save()
+    walk_to_the_wall(client, metered_articles)
+    walled = metered_articles[10].get_absolute_url()
+    response = client.post(
+        f"/accounts/login/?next={walled}",
+        {"login": reader.email, "password": "a-long-reader-password-42"},
+    )
+    assert response["Location"] == walled
+    assert read(client, metered_articles[10]).full
