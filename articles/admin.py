@@ -96,6 +96,15 @@ class ImageAdmin(admin.ModelAdmin):
     def dimensions(self, obj):
         return f"{obj.width} × {obj.height}"
 
+    def has_change_permission(self, request, obj=None):
+        """Writers pick any picture for their stories but change only their own uploads, so
+        nobody else's published story can have its photo or credit swapped."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or not roles.is_writer_only(request.user):
+            return True
+        return obj.uploaded_by_id == request.user.pk
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user

@@ -14,7 +14,8 @@ from PIL import Image as PILImage
 
 from articles.images import image_prepare_upload
 from articles.models import Image
-from tests.factories import jpeg_bytes
+from tests import factories
+from tests.factories import ImageFactory, jpeg_bytes
 
 
 def png_header_only(width: int, height: int) -> bytes:
@@ -133,3 +134,20 @@ def test_alt_text_is_required(client, writer):
     )
     assert response.status_code == 200
     assert "alt_text" in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_writer_changes_only_own_pictures(client, writer, editor):
+    others = ImageFactory(uploaded_by=editor, credit="Photo: Staff")
+    own = ImageFactory(uploaded_by=writer)
+    factories.article_published(by=editor, lead_image=others)
+    client.force_login(writer)
+    fields = {"alt_text": "Swapped", "caption": "Swapped", "credit": "Swapped"}
+    response = client.post(f"/admin/articles/image/{others.pk}/change/", fields)
+    assert response.status_code == 403
+    others.refresh_from_db()
+    assert others.credit == "Photo: Staff"
+    response = client.post(f"/admin/articles/image/{own.pk}/change/", fields)
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.credit == "Swapped"
