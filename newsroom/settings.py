@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 
+from newsroom.csp import static_file_headers
 from newsroom.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -172,6 +173,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 # Uploaded media is served by the app on the one-box set-up; a CDN or web server takes it over
 # when scaling out (see the README).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)

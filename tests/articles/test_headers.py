@@ -36,6 +36,8 @@ def _reader_urls(story):
         "/robots.txt",
         "/articles/no-such-story/",
         "/broken/",
+        "/static/icons/favicon.svg",
+        "/static/css/site.css",
     ]
 
 
