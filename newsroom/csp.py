@@ -20,7 +20,7 @@ def admin_importmap_csp(get_response):
         if "text/html" not in response.get("Content-Type", ""):
             return response
         hashes = [
-            "'sha256-{}'".format(base64.b64encode(hashlib.sha256(body).digest()).decode())
+            f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
             for body in IMPORTMAP.findall(response.content)
         ]
         if hashes:

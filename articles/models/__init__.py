@@ -20,17 +20,17 @@ from articles.models.media import Rendition
 from articles.models.pages import FrontPin, NewsroomPage
 
 __all__ = [
+    "LIVE_STATUSES",
     "Alert",
     "AlertQuerySet",
-    "Delivery",
-    "LIVE_STATUSES",
     "Article",
     "ArticleAuthor",
     "ArticleQuerySet",
+    "Author",
     "Comment",
     "CommentThread",
-    "Author",
     "Correction",
+    "Delivery",
     "FrontPin",
     "Image",
     "NewsroomPage",

@@ -38,9 +38,30 @@ HOSTILE = [
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
 ]
 
-EXECUTABLE = ["<script", "javascript:", "vbscript:", "data:", "onerror", "onload", "onclick",
-              "onmouseover", "ontoggle", "onfocus", "<iframe", "<object", "<embed", "<svg",
-              "<style", "style=", "<link", "<meta", "<form", "<input", "<base", "<math"]  # fmt: skip
+EXECUTABLE = [
+    "<script",
+    "javascript:",
+    "vbscript:",
+    "data:",
+    "onerror",
+    "onload",
+    "onclick",
+    "onmouseover",
+    "ontoggle",
+    "onfocus",
+    "<iframe",
+    "<object",
+    "<embed",
+    "<svg",
+    "<style",
+    "style=",
+    "<link",
+    "<meta",
+    "<form",
+    "<input",
+    "<base",
+    "<math",
+]
 
 
 @pytest.mark.parametrize("payload", HOSTILE)
@@ -65,9 +86,10 @@ def test_the_editors_formatting_is_kept():
         "</figure>"
     )
     cleaned = sanitize_body(html)
-    for kept in ["<h2>", "<strong>", "<em>", 'href="https://example.org/report"', "<ul>",
-                 "<ol>", "<blockquote>", "<figure>", 'alt="A harbour"', "<figcaption>"]:  # fmt: skip
-        assert kept in cleaned
+    kept = ["<h2>", "<strong>", "<em>", "<ul>", "<ol>", "<blockquote>", "<figure>"]
+    kept += ['href="https://example.org/report"', 'alt="A harbour"', "<figcaption>"]
+    for fragment in kept:
+        assert fragment in cleaned
     assert 'rel="noopener noreferrer"' in cleaned
 
 
