@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -293,7 +294,7 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
             "<li>{} · {} · {}</li>",
             (
                 (
-                    event.at.strftime("%Y-%m-%d %H:%M"),
+                    localtime(event.at).strftime("%Y-%m-%d %H:%M"),
                     event.get_action_display(),
                     event.actor or "-",
                 )

@@ -1,6 +1,7 @@
 """Who may do what in the newsroom admin: anonymous, writer, editor."""
 
 import pytest
+from django.utils.timezone import localtime
 from lxml import html as lxml_html
 
 from articles import services
@@ -240,7 +241,8 @@ def test_queues_list_my_drafts_and_stories_in_review(client, writer, editor):
     assert others_draft.headline not in listed("mine")
 
 
-def test_editors_see_the_audit_trail_and_writers_do_not(client, writer, editor):
+def test_editors_see_the_audit_trail_and_writers_do_not(client, writer, editor, settings):
+    settings.TIME_ZONE = "Asia/Jerusalem"
     article = factories.article_create(by=writer, headline="Audited story")
     services.article_submit(article=article, by=writer)
     services.article_publish(article=article, by=editor)
@@ -251,6 +253,8 @@ def test_editors_see_the_audit_trail_and_writers_do_not(client, writer, editor):
     assert {"Created", "Submitted for review", "Published"} <= actions
     change_page = client.get(change_url(article)).content.decode()
     assert "Submitted for review" in change_page and writer.username in change_page
+    submitted = article.events.get(action="submitted").at
+    assert localtime(submitted).strftime("%Y-%m-%d %H:%M") in change_page  # the newsroom's time
     client.force_login(writer)
     assert client.get("/admin/articles/workflowevent/").status_code == 403
 
