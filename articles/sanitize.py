@@ -23,6 +23,8 @@ _cleaner = nh3.Cleaner(
     attributes=ALLOWED_ATTRIBUTES,
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer",
+    # Pictures in a body sit below the lead photo: the browser fetches them when they near view.
+    set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
     strip_comments=True,
 )
 

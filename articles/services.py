@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from articles.alerting.services import alert_create
 from articles.caching import content_changed
+from articles.images import body_pictures_complete
 from articles.models import Article, SlugRedirect, Status, WorkflowEvent
 from articles.sanitize import sanitize_body
 
@@ -57,7 +58,7 @@ def _keep_workflow_state(article: Article) -> None:
 def article_save(*, article: Article, by, now: datetime | None = None) -> Article:
     """Create or update an article's content; the workflow fields are not touched here."""
     creating = article.pk is None
-    article.body = sanitize_body(article.body)
+    article.body = body_pictures_complete(sanitize_body(article.body))
     article.updated_at = now or timezone.now()
     if creating:
         article.created_by = by

@@ -11,7 +11,7 @@ from lxml import html
 from articles import services
 from articles.models import Article
 from tests import factories
-from tests.articles.reader_data import rich_article
+from tests.articles.reader_data import picture, rich_article
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +183,22 @@ def test_lead_image_has_srcset_sizes_and_box(client, editor, section):
     for img in doc.xpath("//img"):
         assert img.get("width") and img.get("height") and img.get("alt") is not None
     assert all(img.get("loading") == "lazy" for img in doc.cssselect(".related img"))
+
+
+def test_pictures_in_the_body_get_their_box_alt_text_and_lazy_loading(client, editor, section):
+    inline = picture(width=800, height=500, alt_text="Ferry at the quay")
+    body = (
+        "<p>First paragraph.</p><p>Second paragraph.</p>"
+        f'<figure><img src="{inline.file.url}"><figcaption>At the quay</figcaption></figure>'
+        '<p>Third.</p><img src="https://elsewhere.example/x.jpg" alt="Elsewhere">'
+    )
+    article = rich_article(editor=editor, section=section, body=body)
+    doc = page(client.get(article.get_absolute_url()))
+    ours, theirs = doc.cssselect("[data-article-body] img")
+    assert (ours.get("width"), ours.get("height")) == ("800", "500")
+    assert ours.get("alt") == "Ferry at the quay"
+    assert ours.get("loading") == theirs.get("loading") == "lazy"
+    assert theirs.get("alt") == "Elsewhere" and theirs.get("width") is None  # size unknown
 
 
 def test_security_headers_on_article_page(client, published_article):
