@@ -26,6 +26,11 @@ class _Settings:
         return self._get("REDIS_URL", getattr(settings, "REDIS_URL", ""))
 
     @property
+    def REDIS_PREFIX(self) -> str:
+        """Namespace of the meter's Redis keys (tests give each run its own)."""
+        return self._get("REDIS_PREFIX", "paywall")
+
+    @property
     def REDIS_TIMEOUT(self) -> float:
         """Seconds before an unreachable meter store is given up on and the page served."""
         return self._get("REDIS_TIMEOUT", 0.5)

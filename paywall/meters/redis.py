@@ -1,6 +1,6 @@
 """The production meter: one Redis round trip per article view, a Lua script.
 
-Keys, all with a TTL:
+Keys, all with a TTL ("paywall" is PAYWALL_REDIS_PREFIX):
 - paywall:meter:<reader>:<period>  a set of article ids, expiring a day after the period;
 - paywall:funnel:<day>             a hash of "<article id>:<event>" counters, flushed into
   FunnelDay by the beat task (so anonymous views cause no database write).
@@ -49,12 +49,17 @@ redis.call('EXPIRE', KEYS[2], ARGV[1])
 return 1
 """
 
-FUNNEL = "paywall:funnel:"
-FLUSHING = "paywall:funnel-flushing:"
-
 
 def meter_key(reader: str, period: Period) -> str:
-    return f"paywall:meter:{reader}:{period.key}"
+    return f"{app_settings.REDIS_PREFIX}:meter:{reader}:{period.key}"
+
+
+def funnel_prefix() -> str:
+    return f"{app_settings.REDIS_PREFIX}:funnel:"
+
+
+def flushing_prefix() -> str:
+    return f"{app_settings.REDIS_PREFIX}:funnel-flushing:"
 
 
 class RedisMeter(MeterBase):
@@ -71,7 +76,7 @@ class RedisMeter(MeterBase):
     def read(
         self, *, reader: str, article_id: int, period: Period, limit: int, nudge_from: int
     ) -> MeterResult:
-        keys = [meter_key(reader, period), f"{FUNNEL}{period.day.isoformat()}"]
+        keys = [meter_key(reader, period), f"{funnel_prefix()}{period.day.isoformat()}"]
         args = [
             article_id,
             limit,
@@ -86,7 +91,7 @@ class RedisMeter(MeterBase):
         return MeterResult(allowed=bool(allowed), count=int(count))
 
     def bump(self, *, event: str, article_id: int, day: date) -> None:
-        key = f"{FUNNEL}{day.isoformat()}"
+        key = f"{funnel_prefix()}{day.isoformat()}"
         try:
             self.client.pipeline().hincrby(key, f"{article_id}:{event}", 1).expire(
                 key, app_settings.FUNNEL_TTL
@@ -96,12 +101,13 @@ class RedisMeter(MeterBase):
 
     def housekeep(self, *, now: datetime) -> int:
         """Expired meter sets go by their own TTL; only the funnel needs moving."""
-        for key in self.client.scan_iter(match=f"{FUNNEL}*"):
-            flushing = f"{FLUSHING}{key.removeprefix(FUNNEL)}:{uuid.uuid4().hex}"
-            self._take(keys=[key, flushing], args=[app_settings.FUNNEL_TTL])
+        funnel, flushing = funnel_prefix(), flushing_prefix()
+        for key in self.client.scan_iter(match=f"{funnel}*"):
+            taken = f"{flushing}{key.removeprefix(funnel)}:{uuid.uuid4().hex}"
+            self._take(keys=[key, taken], args=[app_settings.FUNNEL_TTL])
         touched = 0
-        for key in self.client.scan_iter(match=f"{FLUSHING}*"):
-            day = date.fromisoformat(key.removeprefix(FLUSHING).split(":")[0])
+        for key in self.client.scan_iter(match=f"{flushing}*"):
+            day = date.fromisoformat(key.removeprefix(flushing).split(":")[0])
             touched += _funnel_add(day, self.client.hgetall(key))
             self.client.delete(key)
         return touched

@@ -1,3 +1,4 @@
+import os
 import uuid
 
 import pytest
@@ -8,6 +9,14 @@ from paywall.meters.redis import RedisMeter
 from paywall.selectors import paywall_settings_forget
 from tests import factories
 from tests.conftest import require_service
+
+PREFIX = f"paywall-test-{os.getpid()}"
+
+
+@pytest.fixture(autouse=True)
+def _own_redis_namespace(settings):
+    """This run's meter keys apart from the site's and other runs' (a shared Redis)."""
+    settings.PAYWALL_REDIS_PREFIX = PREFIX
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +29,7 @@ def _fresh_paywall_settings():
 def redis_meter() -> RedisMeter:
     require_service("Redis", bool(settings.REDIS_URL), "set REDIS_URL=redis://...")
     meter = RedisMeter(settings.REDIS_URL)
-    for key in meter.client.scan_iter(match="paywall:funnel*"):
+    for key in meter.client.scan_iter(match=f"{PREFIX}:funnel*"):
         meter.client.delete(key)
     return meter
 
@@ -31,7 +40,7 @@ def meter(request):
     if request.param == "redis":
         meter = redis_meter()
         yield meter
-        for key in meter.client.scan_iter(match="paywall:*"):
+        for key in meter.client.scan_iter(match=f"{PREFIX}:*"):
             meter.client.delete(key)
     else:
         yield DatabaseMeter()
@@ -49,7 +58,7 @@ def _clean_redis_paywall_keys():
         import redis
 
         client = redis.Redis.from_url(settings.REDIS_URL)
-        for key in client.scan_iter(match="paywall:*"):
+        for key in client.scan_iter(match=f"{PREFIX}:*"):
             client.delete(key)
 
 

@@ -186,7 +186,8 @@ def test_on_redis_a_metered_view_adds_no_database_query(settings, metered_articl
     with CaptureQueriesContext(connection) as metered:
         assert read(client, metered_articles[0]).full
     assert len(metered) == len(unmetered), [q["sql"] for q in metered]
-    assert redis_meter().client.exists(next(redis_meter().client.scan_iter("paywall:meter:*")))
+    client = redis_meter().client
+    assert client.exists(next(client.scan_iter(f"{settings.PAYWALL_REDIS_PREFIX}:meter:*")))
 
 
 def test_logging_in_from_the_wall_returns_to_the_full_article(client, reader, metered_articles):

@@ -100,18 +100,20 @@ def test_the_funnel_counts_views_nudges_and_walls(meter, reader_id):
     assert FunnelDay.objects.get(day=NOW.date(), article_id=3).views == 2
 
 
-def test_redis_keys_are_namespaced_and_expire_after_the_period():
-    from tests.paywall.conftest import redis_meter
+def test_redis_keys_are_namespaced_and_expire_after_the_period(settings):
+    from tests.paywall.conftest import PREFIX, redis_meter
 
     meter = redis_meter()
     period = period_for(NOW)
     read(meter, "ttl-reader", 1)
     key = meter_key("ttl-reader", period)
-    assert key == "paywall:meter:ttl-reader:2026-11"
+    assert key == f"{PREFIX}:meter:ttl-reader:2026-11"
     expires = meter.client.expiretime(key)
     assert expires == int(period.expires_at.timestamp())
     assert expires > period.ends_at.timestamp()
-    meter.client.delete(key)
+    assert meter.client.ttl(f"{PREFIX}:funnel:2026-11-14") > 0
+    settings.PAYWALL_REDIS_PREFIX = "paywall"  # the production namespace
+    assert meter_key("ttl-reader", period) == "paywall:meter:ttl-reader:2026-11"
 
 
 def test_database_reads_expire_with_the_period(reader_id):
