@@ -281,3 +281,21 @@ def test_publish_time_moves_only_by_scheduling(client, editor):
     assert "publish_at" in response.context["adminform"].form.errors
     article.refresh_from_db()
     assert article.publish_at == published_at
+
+
+def test_editor_schedules_from_the_change_form(client, editor, settings):
+    settings.TIME_ZONE = "UTC"
+    article = factories.article_create(by=editor)
+    client.force_login(editor)
+    data = form_data(
+        article.section,
+        workflow="schedule",
+        slug=article.slug,
+        publish_at_0="2031-01-01",
+        publish_at_1="08:00:00",
+    )
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.SCHEDULED
+    assert article.publish_at.isoformat() == "2031-01-01T08:00:00+00:00"
+    assert not Article.objects.published().exists()
