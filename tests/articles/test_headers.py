@@ -44,10 +44,11 @@ def _reader_urls(story):
 @pytest.mark.urls(__name__)
 def test_security_headers_on_every_response(client, story):
     client.raise_request_exception = False
-    statuses = {}
+    statuses, bodies = {}, {}
     for url in _reader_urls(story):
         response = client.get(url)
         statuses[url] = response.status_code
+        bodies[url] = b"".join(response) if response.streaming else response.content
         policy = response["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "style-src 'self'" in policy, url
         assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy, url
@@ -56,6 +57,8 @@ def test_security_headers_on_every_response(client, story):
         assert response["X-Frame-Options"] == "DENY", url
     assert statuses["/articles/no-such-story/"] == 404
     assert statuses["/broken/"] == 500
+    assert b'<nav class="site-nav"' in bodies["/broken/"]  # the site's own layout
+    assert b"Something went wrong" in bodies["/broken/"]
     assert set(statuses.values()) == {200, 404, 500}
 
 
