@@ -6,7 +6,7 @@ PORT ?= 8000
 # The local run is production-like (DEBUG off, gunicorn, WhiteNoise) but plain HTTP on loopback.
 LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY="$$(cat var/secret_key)"
 
-.PHONY: install run dev test lint format seed browser clean bench
+.PHONY: install run dev test lint format seed browser clean bench bench-alerts
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,11 @@ dev: install
 bench: install
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# One breaking alert to 20,000 subscribers: PostgreSQL (newsroom_bench_alerts), Redis broker
+# (db 10), a worker with 2 processes, a local SMTP sink; against a plain smtplib loop.
+bench-alerts: install
+	$(BIN)/python -m bench.alerts $(BENCH_ARGS)
 
 browser:
 	bin/install-browser

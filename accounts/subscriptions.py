@@ -82,9 +82,8 @@ def subscriber_confirmation_send(*, subscriber_id: int) -> bool:
         "confirm_url": link,
         "max_age_days": conf.CONFIRMATION_MAX_AGE_SECONDS // 86400,
     }
-    EmailTemplates("accounts/email/alerts_confirmation").message(
-        to=subscriber.email, context=context
-    ).send()
+    rendered = EmailTemplates("accounts/email/alerts_confirmation").render(context)
+    rendered.message(to=subscriber.email).send()
     return True
 
 
@@ -176,30 +175,3 @@ def subscriber_bounce(*, subscriber_id: int, reason: str, now: datetime | None =
     subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
     if subscriber is not None and subscriber.state != State.BOUNCED:
         _set_state(subscriber, State.BOUNCED, now, reason)
-
-
-@transaction.atomic
-def subscriber_delete_for_user(*, user) -> int:
-    """Account deletion: the reader's subscription goes, whether linked or by address."""
-    deleted, _ = Subscriber.objects.filter(user=user).delete()
-    if user.email:
-        more, _ = Subscriber.objects.filter(email=_normalise(user.email)).delete()
-        deleted += more
-    return deleted
-
-
-def subscriber_export_for_user(user) -> dict | None:
-    """The subscription as it appears in the reader's data export."""
-    subscriber = (
-        Subscriber.objects.filter(user=user).first()
-        or Subscriber.objects.filter(email=_normalise(user.email or "")).first()
-    )
-    if subscriber is None:
-        return None
-    return {
-        "email": subscriber.email,
-        "state": subscriber.state,
-        "created_at": subscriber.created_at.isoformat(),
-        "confirmed_at": subscriber.confirmed_at and subscriber.confirmed_at.isoformat(),
-        "left_at": subscriber.left_at and subscriber.left_at.isoformat(),
-    }

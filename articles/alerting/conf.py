@@ -7,7 +7,7 @@ from django.conf import settings
 
 DEFAULTS = {
     # Deliveries one task claims and sends over one SMTP connection.
-    "BATCH_SIZE": 200,
+    "BATCH_SIZE": 500,
     # A claim not renewed for this long is taken to belong to a dead worker.
     "CLAIM_SECONDS": 120,
     # Sent records are written at least this often: the bound on duplicates after a crash.

@@ -1,6 +1,7 @@
 """Rendering emails from the `<prefix>_subject.txt`, `_message.txt`, `_message.html` trio."""
 
 from email.utils import formataddr, parseaddr
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.sites.models import Site
@@ -22,28 +23,30 @@ def sender() -> str:
     return formataddr((settings.SITE_NAME, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
 
+class RenderedEmail(NamedTuple):
+    subject: str
+    text: str
+    html: str
+
+    def message(self, *, to: str, headers: dict | None = None) -> EmailMultiAlternatives:
+        message = EmailMultiAlternatives(
+            subject=self.subject, body=self.text, from_email=sender(), to=[to], headers=headers
+        )
+        message.attach_alternative(self.html, "text/html")
+        return message
+
+
 class EmailTemplates:
-    """The three templates of one email, loaded once and rendered for each recipient."""
+    """The three templates of one email: subject, plain text and HTML."""
 
     def __init__(self, prefix: str):
         self.subject = get_template(f"{prefix}_subject.txt")
         self.text = get_template(f"{prefix}_message.txt")
         self.html = get_template(f"{prefix}_message.html")
 
-    def message(
-        self, *, to: str, context: dict, subject: str | None = None, headers: dict | None = None
-    ) -> EmailMultiAlternatives:
-        if subject is None:
-            subject = self.render_subject(context)
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=self.text.render(context),
-            from_email=sender(),
-            to=[to],
-            headers=headers,
+    def render(self, context: dict) -> RenderedEmail:
+        return RenderedEmail(
+            subject=" ".join(self.subject.render(context).split()),
+            text=self.text.render(context),
+            html=self.html.render(context),
         )
-        message.attach_alternative(self.html.render(context), "text/html")
-        return message
-
-    def render_subject(self, context: dict) -> str:
-        return " ".join(self.subject.render(context).split())

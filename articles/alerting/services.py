@@ -6,22 +6,26 @@ claims, they expire, and `alert_requeue_expired` hands them to a new task.
 """
 
 import logging
+import secrets
 import smtplib
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from accounts.models import Subscriber
 from accounts.subscriptions import subscriber_bounce, unsubscribe_url
 from articles.alerting import conf
-from articles.alerting.emails import EmailTemplates, site_url
+from articles.alerting.emails import EmailTemplates, RenderedEmail, site_url
 from articles.models import Alert, Article, Delivery, WorkflowEvent
 
 logger = logging.getLogger(__name__)
@@ -118,7 +122,7 @@ class _Recorder:
     def __init__(self, batch: list[Delivery]):
         self.unsent = {delivery.pk for delivery in batch}
         self.sent: list[int] = []
-        self.flushed_at = time.monotonic()
+        self.flushed_at = self.renewed_at = time.monotonic()
 
     def sent_one(self, delivery_id: int) -> None:
         self.sent.append(delivery_id)
@@ -138,11 +142,14 @@ class _Recorder:
                 state=Delivery.State.SENT, sent_at=now, claimed_until=None
             )
             self.sent = []
-        if self.unsent:
+        self.flushed_at = time.monotonic()
+        # A slow server must not let a live claim expire; renewing at every flush would
+        # double the writes for nothing.
+        if self.unsent and self.flushed_at - self.renewed_at > conf.CLAIM_SECONDS / 3:
             Delivery.objects.filter(Pending, pk__in=self.unsent).update(
                 claimed_until=now + timedelta(seconds=conf.CLAIM_SECONDS)
             )
-        self.flushed_at = time.monotonic()
+            self.renewed_at = self.flushed_at
 
 
 class _Pacer:
@@ -163,17 +170,22 @@ class _Pacer:
 
 
 class AlertEmail:
-    """The alert's message for each subscriber: same article, own unsubscribe link."""
+    """The alert's message for each subscriber: same article, own unsubscribe link.
+
+    The templates are rendered once; only the link differs from one recipient to the next.
+    """
 
     def __init__(self, article: Article):
-        self.templates = EmailTemplates("articles/email/alert")
+        self.marker = f"unsubscribe-link-{secrets.token_hex(8)}"
         lead = article.lead_image
-        self.context = {
-            "article": article,
-            "article_url": site_url(article.get_absolute_url()),
-            "lead_image_url": lead and site_url(lead.file.url),
-        }
-        self.subject = self.templates.render_subject(self.context)
+        self.rendered = EmailTemplates("articles/email/alert").render(
+            {
+                "article": article,
+                "article_url": site_url(article.get_absolute_url()),
+                "lead_image_url": lead and site_url(lead.file.url),
+                "unsubscribe_url": self.marker,
+            }
+        )
 
     def message(self, *, subscriber_id: int, email: str):
         link = unsubscribe_url(subscriber_id)
@@ -181,12 +193,27 @@ class AlertEmail:
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        return self.templates.message(
-            to=email,
-            subject=self.subject,
-            context={**self.context, "unsubscribe_url": link},
-            headers=headers,
-        )
+        subject, text, html = self.rendered
+        return RenderedEmail(
+            subject, text.replace(self.marker, link), html.replace(self.marker, escape(link))
+        ).message(to=email, headers=headers)
+
+
+@contextmanager
+def _smtp_session():
+    """One connection of the configured email backend for a whole batch; yields `send`.
+
+    On the SMTP backend the message goes straight to smtplib: Django's backend would parse
+    again both addresses of every message, which this code has just built itself.
+    """
+    with get_connection(fail_silently=False) as backend:
+        if isinstance(backend, SMTPBackend):
+            smtp = backend.connection
+            yield lambda message: smtp.sendmail(
+                message.from_email, message.to, message.message().as_bytes(linesep="\r\n")
+            )
+        else:
+            yield lambda message: backend.send_messages([message])
 
 
 @dataclass
@@ -223,7 +250,7 @@ def alert_send_batch(*, alert_id: int) -> BatchResult:
     recorder = _Recorder(batch)
     pacer = _Pacer()
     try:
-        with get_connection(fail_silently=False) as connection:
+        with _smtp_session() as send:
             for delivery in batch:
                 subscriber = delivery.subscriber
                 if subscriber.state != Subscriber.State.CONFIRMED:
@@ -235,7 +262,7 @@ def alert_send_batch(*, alert_id: int) -> BatchResult:
                 pacer.wait()
                 message = email.message(subscriber_id=subscriber.pk, email=subscriber.email)
                 try:
-                    connection.send_messages([message])
+                    send(message)
                 except smtplib.SMTPRecipientsRefused as error:
                     code, reason = _refusal(error, subscriber.email)
                     if code < 500:

@@ -73,7 +73,7 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["alert", "claimed_until"],
+                fields=["alert", "id"],
                 condition=Q(state="pending"),
                 name="delivery_pending",
             ),

@@ -119,10 +119,14 @@ def test_unverified_reader_goes_through_double_opt_in(client, on_commit):
     assert len(mail.outbox) == 1
 
 
-def test_account_deletion_and_export():
+def test_account_page_toggle(client):
     reader = factories.UserFactory()
     EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
-    subscriptions.subscriber_set_for_user(user=reader, subscribed=True)
-    assert subscriptions.subscriber_export_for_user(reader)["state"] == State.CONFIRMED
-    assert subscriptions.subscriber_delete_for_user(user=reader) == 1
-    assert subscriptions.subscriber_export_for_user(reader) is None
+    client.force_login(reader)
+    profile = reverse("accounts:profile")
+    assert b'data-alerts-state="none"' in client.get(profile).content
+    response = client.post(reverse("alerts:toggle"), {"subscribed": "on", "next": profile})
+    assert response.url == profile
+    assert b'data-alerts-state="confirmed"' in client.get(profile).content
+    client.post(reverse("alerts:toggle"), {"next": profile})
+    assert b'data-alerts-state="unsubscribed"' in client.get(profile).content
