@@ -189,14 +189,17 @@ def main() -> None:
                 f"   p99 {figures['p99_ms']:>7.2f} ms   non-2xx {figures['non_2xx']}",
                 flush=True,
             )
-        rss = server.worker_rss_mb()
+        rss, pss = server.worker_rss_mb(), server.worker_pss_mb()
     views = meter_views_counted() - views_before
 
-    floor = results["floor"]["rps"]
+    def ratio(name: str) -> float:
+        floor = results["floor"]["rps"]
+        return round(results[name]["rps"] / floor, 3) if floor else 0.0
+
     summary = {
         **results,
-        "ratio_article_anon": round(results["article_anon"]["rps"] / floor, 3),
-        "ratio_home": round(results["home"]["rps"] / floor, 3),
+        "ratio_article_anon": ratio("article_anon"),
+        "ratio_home": ratio("home"),
         "worker_rss_mb": round(max(rss), 1),
     }
     print(f"meter: {views} article views counted in Redis during the runs")
@@ -206,7 +209,8 @@ def main() -> None:
     )
     print(
         f"worker RSS after the run: max {max(rss):.1f} MB "
-        f"({', '.join(f'{size:.1f}' for size in rss)}; target < {TARGET_RSS_MB} MB)"
+        f"({', '.join(f'{size:.1f}' for size in rss)}; target < {TARGET_RSS_MB} MB); "
+        f"proportional share (PSS) max {max(pss):.1f} MB"
     )
     print(f"p99 target at {options.connections} connections: < {TARGET_P99_MS} ms")
     if options.load_seconds:

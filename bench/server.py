@@ -83,14 +83,21 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
-    def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker, from /proc (VmRSS, in MiB)."""
+    def _worker_memory_mb(self, path: str, field: str) -> list[float]:
         sizes = []
         for pid in self.worker_pids():
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
+                if line.startswith(f"{field}:"):
                     sizes.append(int(line.split()[1]) / 1024)
         return sizes
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker (VmRSS, MiB), pages shared with others included."""
+        return self._worker_memory_mb("status", "VmRSS")
+
+    def worker_pss_mb(self) -> list[float]:
+        """Each worker's proportional share of resident memory (Pss, MiB)."""
+        return self._worker_memory_mb("smaps_rollup", "Pss")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
