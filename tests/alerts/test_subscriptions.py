@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,6 +44,29 @@ def test_signup_sends_one_confirmation_and_confirms_only_on_post(client, on_comm
     client.post("/" + path)
     subscriber.refresh_from_db()
     assert subscriber.state == State.CONFIRMED
+
+
+def test_sign_up_box_on_every_page_sets_no_cookie_for_anonymous_readers(client, on_commit):
+    page = client.get("/")
+    assert b'data-paywall="alerts-signup"' in page.content
+    assert b'action="/alerts/"' in page.content
+    assert "csrftoken" not in page.cookies
+    mail_client = Client(enforce_csrf_checks=True)
+    with on_commit():
+        assert mail_client.post("/alerts/", {"email": "box@example.org"}).status_code == 200
+    assert len(mail.outbox) == 1
+
+
+def test_signed_in_one_click_needs_the_csrf_token():
+    reader = factories.UserFactory()
+    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reader)
+    assert browser.post("/alerts/").status_code == 403
+    assert not Subscriber.objects.exists()
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get("/").content)
+    assert browser.post("/alerts/", {"csrfmiddlewaretoken": token[1].decode()}).status_code == 200
+    assert Subscriber.objects.get(user=reader).state == State.CONFIRMED
 
 
 def test_at_most_one_confirmation_mail_per_interval(on_commit):
