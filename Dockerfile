@@ -34,4 +34,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8000/healthz/', timeout=4)"
 # Workers come from WEB_CONCURRENCY (gunicorn reads it); logs go to stdout.
-CMD ["gunicorn", "newsroom.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+CMD ["gunicorn", "newsroom.wsgi", "--config", "python:newsroom.gunicorn_conf", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--forwarded-allow-ips", "*"]

@@ -54,6 +54,7 @@ class Server:
         args = [
             str(GUNICORN),
             "newsroom.wsgi",
+            "--config=python:newsroom.gunicorn_conf",
             f"--bind=127.0.0.1:{self.port}",
             f"--workers={self.workers}",
             f"--timeout={self.timeout}",

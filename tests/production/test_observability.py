@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 import sentry_sdk
 from django.conf import settings
 
+from bench.server import Server
 from newsroom.logging import logging_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,3 +115,21 @@ def test_with_a_dsn_an_error_log_reaches_sentry():
         server.shutdown()
 
     assert any(b"sentry wiring check" in body for body in _Sink.received)
+
+
+def test_gunicorn_and_django_log_json_lines_in_production(site, tmp_path):
+    """The served site with LOG_FORMAT=json: every line gunicorn's master and workers print
+    is one JSON object, and access lines carry the request's fields."""
+    log = tmp_path / "gunicorn.log"
+    env = {**site.env, "LOG_FORMAT": "json", "LOG_LEVEL": "INFO"}
+    with Server(env=env, workers=1, log=log, access_log=True) as server:
+        status = urllib.request.urlopen(f"{server.url}/healthz/", timeout=10).status  # noqa: S310
+    assert status == 200
+
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert any(
+        line["path"] == "/healthz/" and line["status"] == "200" and line["method"] == "GET"
+        for line in access
+    ), access
+    assert {"time", "level", "logger", "message"} <= set(lines[0])
