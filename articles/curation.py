@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.caching import content_changed
+from articles.images import body_pictures_complete
 from articles.models import FrontPin, NewsroomPage
 
 
@@ -16,6 +17,7 @@ from articles.models import FrontPin, NewsroomPage
 def newsroom_page_save(*, page: NewsroomPage, now: datetime | None = None) -> NewsroomPage:
     page.updated_at = now or timezone.now()
     page.full_clean()
+    page.body = body_pictures_complete(page.body)
     page.save()
     transaction.on_commit(content_changed)
     return page

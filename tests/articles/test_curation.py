@@ -2,8 +2,10 @@ import pytest
 from django.core.cache import cache
 from lxml import html
 
+from articles import curation
 from articles.models import FrontPin, NewsroomPage
 from tests import factories
+from tests.articles.reader_data import picture
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,13 @@ def test_editor_rewrites_a_newsroom_page_and_the_footer_follows(
     assert response.status_code == 302
     footer = html.fromstring(admin_client.get("/").content).cssselect(".footer-nav")[0]
     assert "Our people" in footer.text_content()
+
+
+def test_pictures_on_a_newsroom_page_get_their_box(client):
+    photo = picture(width=600, height=400, alt_text="The newsroom at night", renditions=False)
+    page = NewsroomPage.objects.get(slug="about")
+    page.body = f'<p>Where we work.</p><img src="{photo.file.url}">'
+    curation.newsroom_page_save(page=page)
+    (img,) = html.fromstring(client.get(page.get_absolute_url()).content).cssselect("main img")
+    assert (img.get("width"), img.get("height")) == ("600", "400")
+    assert img.get("alt") == "The newsroom at night" and img.get("loading") == "lazy"
