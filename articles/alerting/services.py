@@ -80,6 +80,8 @@ def alert_plan(*, alert_id: int, now: datetime | None = None) -> int:
             alert.save(update_fields=["planned", "planned_at"])
         pending = alert.deliveries.filter(Pending).count()
         transaction.on_commit(lambda: _queue("alert_send_task", alert_id, times=_batches(pending)))
+    if not pending:
+        _finish_if_done(alert_id)
     return pending
 
 
@@ -263,18 +265,12 @@ def alert_send_batch(*, alert_id: int) -> BatchResult:
                 message = email.message(subscriber_id=subscriber.pk, email=subscriber.email)
                 try:
                     send(message)
-                except smtplib.SMTPRecipientsRefused as error:
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
                     code, reason = _refusal(error, subscriber.email)
                     if code < 500:
                         raise _TemporaryFailure(reason) from error
-                    subscriber_bounce(subscriber_id=subscriber.pk, reason=reason)
-                    recorder.done_one(delivery.pk, state=Delivery.State.FAILED, error=reason[:300])
-                    result.failed += 1
-                    continue
-                except smtplib.SMTPDataError as error:
-                    code, reason = _refusal(error, subscriber.email)
-                    if code < 500:
-                        raise _TemporaryFailure(reason) from error
+                    if isinstance(error, smtplib.SMTPRecipientsRefused):  # the address itself
+                        subscriber_bounce(subscriber_id=subscriber.pk, reason=reason)
                     recorder.done_one(delivery.pk, state=Delivery.State.FAILED, error=reason[:300])
                     result.failed += 1
                     continue
@@ -284,16 +280,16 @@ def alert_send_batch(*, alert_id: int) -> BatchResult:
         logger.warning("Alert %s: temporary failure, backing off: %s", alert_id, error)
         recorder.flush()
         result.failed += _defer(recorder.unsent, str(error))
-        result.retry_in = _backoff(batch)
+        result.retry_in = _backoff(max(delivery.attempts for delivery in batch))
         return result
     recorder.flush()
     _finish_if_done(alert_id)
     return result
 
 
-def _backoff(batch: list[Delivery]) -> int:
-    attempts = max(delivery.attempts for delivery in batch) + 1
-    return min(conf.RETRY_BASE_SECONDS * 2 ** (attempts - 1), conf.RETRY_MAX_SECONDS)
+def _backoff(attempts: int) -> int:
+    """Seconds to wait before the next try of a row already tried `attempts` times."""
+    return min(conf.RETRY_BASE_SECONDS * 2**attempts, conf.RETRY_MAX_SECONDS)
 
 
 def _defer(delivery_ids: set[int], reason: str) -> int:
@@ -306,10 +302,9 @@ def _defer(delivery_ids: set[int], reason: str) -> int:
         state=Delivery.State.FAILED, claimed_until=None, error=reason[:300]
     )
     for (attempts,) in rows.values_list("attempts").distinct():
-        wait = min(conf.RETRY_BASE_SECONDS * 2**attempts, conf.RETRY_MAX_SECONDS)
         rows.filter(attempts=attempts).update(
             attempts=attempts + 1,
-            claimed_until=timezone.now() + timedelta(seconds=wait),
+            claimed_until=timezone.now() + timedelta(seconds=_backoff(attempts)),
             error=reason[:300],
         )
     return gave_up

@@ -65,6 +65,13 @@ def test_an_article_is_alerted_once(published_article, editor, audience, on_comm
     assert len(mail.outbox) == 6
 
 
+def test_alert_with_no_audience_finishes_at_once(published_article, editor, on_commit):
+    with on_commit():
+        alert, _ = alerting.alert_create(article=published_article, by=editor)
+    alert.refresh_from_db()
+    assert alert.planned == 0 and alert.finished_at is not None
+
+
 def test_unpublished_article_cannot_be_alerted(editor, section):
     draft = factories.article_create(by=editor, section=section)
     with pytest.raises(Exception, match="published"):
