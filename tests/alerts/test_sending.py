@@ -138,6 +138,8 @@ def test_scheduled_story_sends_its_alert_at_go_live(editor, section, audience, o
 def test_admin_confirmation_then_send_once(client, published_article, editor, audience, on_commit):
     client.force_login(editor)
     url = reverse("admin:articles_alert_send", args=[published_article.pk])
+    article_page = reverse("admin:articles_article_change", args=[published_article.pk])
+    assert url.encode() in client.get(article_page).content
     page = client.get(url)
     assert page.status_code == 200
     assert b'data-alert-recipients="6"' in page.content
