@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
+from articles.roles import is_writer_only
 from articles.sanitize import sanitize_body
 
 BODY_EDITOR_EXTENSIONS = {
@@ -151,9 +152,7 @@ class ArticleQuerySet(models.QuerySet):
     def visible_to_staff(self, user):
         """What a staff member may open in the admin, its history or a preview: everything
         for those who publish, only their own work for writers."""
-        if user.has_perm("articles.publish_article"):
-            return self
-        return self.by_staff_member(user)
+        return self.by_staff_member(user) if is_writer_only(user) else self
 
     def editable_by_writer(self, user):
         """A writer's own work that has not gone out: drafts and stories in review."""
