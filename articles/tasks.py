@@ -32,8 +32,8 @@ def alert_plan_task(alert_id: int) -> int:
 
 @shared_task(bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def alert_send_task(self, alert_id: int) -> int:
-    """Send one claimed batch; after a temporary SMTP failure, retry with back-off."""
-    result = alerting.alert_send_batch(alert_id=alert_id)
+    """Send claimed batches; after a temporary SMTP failure, retry with back-off."""
+    result = alerting.alert_send_batches(alert_id=alert_id)
     if result.retry_in:
         raise self.retry(countdown=result.retry_in, max_retries=None)
     return result.sent

@@ -8,6 +8,8 @@ from django.conf import settings
 DEFAULTS = {
     # Deliveries one task claims and sends over one SMTP connection.
     "BATCH_SIZE": 500,
+    # A sending task goes on claiming batches for this long, then leaves the rest to others.
+    "TASK_SECONDS": 60,
     # A claim not renewed for this long is taken to belong to a dead worker.
     "CLAIM_SECONDS": 120,
     # Sent records are written at least this often: the bound on duplicates after a crash.

@@ -240,8 +240,12 @@ def _refusal(error: Exception, email: str) -> tuple[int, str]:
     return code, f"{code} {text}".strip()
 
 
-def alert_send_batch(*, alert_id: int) -> BatchResult:
-    """Claim a batch and send it over one SMTP connection, recording each acceptance."""
+def alert_send_batches(*, alert_id: int) -> BatchResult:
+    """Claim batches and send them over one SMTP connection, recording each acceptance.
+
+    Claims the next batch for as long as there is work, up to `TASK_SECONDS`: the worker
+    keeps its connection and its rendered email from one batch to the next.
+    """
     result = BatchResult()
     batch = _claim(alert_id, timezone.now())
     if not batch:
@@ -251,38 +255,45 @@ def alert_send_batch(*, alert_id: int) -> BatchResult:
     email = AlertEmail(alert.article)
     recorder = _Recorder(batch)
     pacer = _Pacer()
+    deadline = time.monotonic() + conf.TASK_SECONDS
     try:
         with _smtp_session() as send:
-            for delivery in batch:
-                subscriber = delivery.subscriber
-                if subscriber.state != Subscriber.State.CONFIRMED:
-                    recorder.done_one(
-                        delivery.pk, state=Delivery.State.FAILED, error=subscriber.state
-                    )
-                    result.failed += 1
-                    continue
-                pacer.wait()
-                message = email.message(subscriber_id=subscriber.pk, email=subscriber.email)
-                try:
-                    send(message)
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
-                    code, reason = _refusal(error, subscriber.email)
-                    if code < 500:
-                        raise _TemporaryFailure(reason) from error
-                    if isinstance(error, smtplib.SMTPRecipientsRefused):  # the address itself
-                        subscriber_bounce(subscriber_id=subscriber.pk, reason=reason)
-                    recorder.done_one(delivery.pk, state=Delivery.State.FAILED, error=reason[:300])
-                    result.failed += 1
-                    continue
-                recorder.sent_one(delivery.pk)
-                result.sent += 1
+            while batch:
+                recorder = _Recorder(batch)
+                for delivery in batch:
+                    subscriber = delivery.subscriber
+                    if subscriber.state != Subscriber.State.CONFIRMED:
+                        recorder.done_one(
+                            delivery.pk, state=Delivery.State.FAILED, error=subscriber.state
+                        )
+                        result.failed += 1
+                        continue
+                    pacer.wait()
+                    message = email.message(subscriber_id=subscriber.pk, email=subscriber.email)
+                    try:
+                        send(message)
+                    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
+                        code, reason = _refusal(error, subscriber.email)
+                        if code < 500:
+                            raise _TemporaryFailure(reason) from error
+                        if isinstance(error, smtplib.SMTPRecipientsRefused):  # the address
+                            subscriber_bounce(subscriber_id=subscriber.pk, reason=reason)
+                        recorder.done_one(
+                            delivery.pk, state=Delivery.State.FAILED, error=reason[:300]
+                        )
+                        result.failed += 1
+                        continue
+                    recorder.sent_one(delivery.pk)
+                    result.sent += 1
+                recorder.flush()
+                more = time.monotonic() < deadline
+                batch = _claim(alert_id, timezone.now()) if more else []
     except (_TemporaryFailure, smtplib.SMTPException, OSError) as error:
         logger.warning("Alert %s: temporary failure, backing off: %s", alert_id, error)
         recorder.flush()
         result.failed += _defer(recorder.unsent, str(error))
         result.retry_in = _backoff(max(delivery.attempts for delivery in batch))
         return result
-    recorder.flush()
     _finish_if_done(alert_id)
     return result
 

@@ -87,7 +87,7 @@ def test_subscriber_who_left_after_planning_gets_nothing(published_article, edit
     alert, _ = alerting.alert_create(article=published_article, by=editor)
     alerting.alert_plan(alert_id=alert.pk)
     Subscriber.objects.filter(email="reader0@example.net").update(state=State.UNSUBSCRIBED)
-    alerting.alert_send_batch(alert_id=alert.pk)
+    alerting.alert_send_batches(alert_id=alert.pk)
     assert "reader0@example.net" not in [m.to[0] for m in mail.outbox]
     assert Delivery.objects.filter(state=Delivery.State.FAILED).count() == 1
 
