@@ -157,18 +157,19 @@ class _Recorder:
 class _Pacer:
     """Keeps one process under the configured messages per second."""
 
-    def __init__(self):
+    def __init__(self, clock=time.monotonic, sleep=time.sleep):
         rate = conf.RATE_PER_SECOND
         self.interval = 1 / rate if rate else 0
-        self.next_at = time.monotonic()
+        self.clock, self.sleep = clock, sleep
+        self.next_at = clock()
 
     def wait(self) -> None:
         if not self.interval:
             return
-        delay = self.next_at - time.monotonic()
+        delay = self.next_at - self.clock()
         if delay > 0:
-            time.sleep(delay)
-        self.next_at = max(self.next_at, time.monotonic()) + self.interval
+            self.sleep(delay)
+        self.next_at = max(self.next_at, self.clock()) + self.interval
 
 
 class AlertEmail:

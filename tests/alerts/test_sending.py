@@ -165,3 +165,24 @@ def test_subscriber_admin_lists_and_exports(client, editor, audience):
     )
     rows = response.content.decode().splitlines()
     assert rows[0].startswith("email,state") and len(rows) == 1 + len(ids)
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+@pytest.mark.parametrize(("rate", "expected_seconds"), [(5, 1.8), (0, 0)])
+def test_sending_rate_limit(settings, rate, expected_seconds):
+    settings.ALERTS_RATE_PER_SECOND = rate
+    clock = FakeClock()
+    pacer = alerting._Pacer(clock=clock, sleep=clock.sleep)
+    for _message in range(10):
+        pacer.wait()
+    assert clock.now - 100.0 == pytest.approx(expected_seconds)
