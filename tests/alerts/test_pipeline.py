@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from kombu import pools
 
 from accounts.models import Subscriber
 from articles.alerting import conf
@@ -73,11 +74,13 @@ def broker(services):
 
 
 def _forget_connections() -> None:
-    """Celery caches its routing and broker pool; rebuild them from the changed settings."""
+    """Celery caches its routing and broker pool, and kombu its producer pools (keyed by
+    broker address, so a closed one would be handed out again); rebuild them all."""
     app.__dict__.pop("amqp", None)
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    pools.reset()
 
 
 class Worker:
