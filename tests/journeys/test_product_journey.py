@@ -179,7 +179,7 @@ def test_reader_editor_and_alert_journey(live_server, smtp_sink, settings, monke
             box.get_by_role("button").click()
             journey.record(reader, "alerts-requested")
             confirm_link = link_in(
-                mail_to(smtp_sink, READER_EMAIL, "confirm"), r"/alerts/confirm/"
+                mail_to(smtp_sink, READER_EMAIL, "breaking-news alerts"), r"/alerts/confirm/"
             )
             reader.goto(confirm_link)
             journey.record(reader, "alerts-confirm")
