@@ -103,8 +103,11 @@ def site(tmp_path_factory):
             "REDIS_URL": redis_server.url,
             "CELERY_BROKER_URL": redis_server.url,
             "MEDIA_ROOT": str(folder / "media"),
+            "STATIC_ROOT": str(folder / "static"),
             "LOG_LEVEL": "WARNING",
         }
+        # Production settings serve hashed static names from the manifest collectstatic writes.
+        _manage(["manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
         _manage(["manage.py", "migrate", "--noinput", "--verbosity", "0"], env)
         data = json.loads(_manage(["-m", "tests.production.site_data"], env).splitlines()[-1])
         server = Server(env=env, workers=3, log=folder / "gunicorn.log")
