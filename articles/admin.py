@@ -32,6 +32,7 @@ from articles.models import (
     Tag,
     WorkflowEvent,
 )
+from newsroom.admin_readonly import ReadOnlyModelAdmin
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom admin")
@@ -377,20 +378,11 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(admin.ModelAdmin):
+class WorkflowEventAdmin(ReadOnlyModelAdmin):
     list_display = ["at", "action", "article", "actor", "note"]
     list_filter = ["action"]
     search_fields = ["article__headline"]
     list_select_related = ["article", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SlugRedirect)
@@ -401,7 +393,7 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(ReadOnlyModelAdmin):
     """Each alert's progress; sending starts from an article's "Send breaking alert"."""
 
     list_display = [
@@ -421,15 +413,6 @@ class AlertAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("sent"))
     def sent(self, obj):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.admin_readonly import ReadOnlyModelAdmin
 from paywall import selectors, services
 from paywall.models import Donor, FunnelDay, PaywallSettings
 
@@ -80,17 +81,8 @@ def chart_lines(rows: list[dict]) -> list[dict]:
 
 
 @admin.register(FunnelDay)
-class FunnelAdmin(admin.ModelAdmin):
+class FunnelAdmin(ReadOnlyModelAdmin):
     """The funnel as a page: a chart per day, totals, conversion, and the top articles."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
