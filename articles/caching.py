@@ -18,3 +18,14 @@ def content_version() -> int:
 
 def content_changed() -> None:
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def versioned_get(key: str):
+    """The content version and the entry stored under `key` for it, in one round trip.
+
+    Entries are (version, value) pairs; one stored for an older version reads as None.
+    """
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or content_version()
+    entry = found.get(key)
+    return version, entry[1] if entry and entry[0] == version else None

@@ -4,12 +4,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from django.core.cache import cache
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from articles.caching import content_version
 from articles.models import Article, ArticleAuthor, NewsroomPage, Section
 
 TOP_STORIES = 4
@@ -18,7 +16,6 @@ SECTION_BLOCK_STORIES = 3
 RELATED_STORIES = 4
 # A story flagged breaking leads the strip for this long; editors need not remember to unflag.
 BREAKING_FOR = timedelta(hours=12)
-CHROME_CACHE_SECONDS = 300
 
 
 def article_list_published() -> QuerySet[Article]:
@@ -114,16 +111,8 @@ def front_page(now: datetime | None = None) -> Front:
 
 
 def section_navigation() -> list[Section]:
-    return cache.get_or_set(
-        f"articles:nav:{content_version()}",
-        lambda: list(Section.objects.all()),
-        CHROME_CACHE_SECONDS,
-    )
+    return list(Section.objects.all())
 
 
 def newsroom_pages_for_footer() -> list[NewsroomPage]:
-    return cache.get_or_set(
-        f"articles:footer:{content_version()}",
-        lambda: list(NewsroomPage.objects.filter(in_footer=True).only("title", "slug")),
-        CHROME_CACHE_SECONDS,
-    )
+    return list(NewsroomPage.objects.filter(in_footer=True).only("title", "slug"))

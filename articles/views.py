@@ -1,3 +1,6 @@
+import secrets
+from dataclasses import dataclass
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -6,13 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from articles import selectors
 from articles.body import article_body_parts
-from articles.caching import content_version
+from articles.caching import content_version, versioned_get
+from articles.comments import comment_refusal
 from articles.links import absolute_url, share_links
 from articles.models import Article, Author, NewsroomPage, Section, SlugRedirect, Tag
 from articles.search import article_search
@@ -22,6 +28,11 @@ from paywall.access import Access
 PAGE_SIZE = 20
 # The front is the same for every reader; the breaking strip may expire within a minute.
 FRONT_CACHE_SECONDS = 60
+HOME_PAGE_KEY = "articles:home-page"
+# An article page's shell is checked against the content version on every read; the expiry
+# only bounds what the cache holds.
+PAGE_CACHE_SECONDS = 600
+SLOTS = ("rest", "prompts", "comments")
 
 
 FULL_ACCESS = Access(full=True)
@@ -34,30 +45,88 @@ def reader_access(request, article: Article) -> Access:
 
 @require_safe
 def home(request):
-    front = cache.get_or_set(
+    if request.user.is_authenticated:
+        return render(request, "articles/home.html", {"front": _front_html()})
+    # The same bytes for every anonymous reader: one cache read, no template.
+    version, body = versioned_get(HOME_PAGE_KEY)
+    if body is None:
+        body = render(request, "articles/home.html", {"front": _front_html()}).content
+        cache.set(HOME_PAGE_KEY, (version, body), FRONT_CACHE_SECONDS)
+    return HttpResponse(body)
+
+
+def _front_html() -> str:
+    return cache.get_or_set(
         f"articles:front-html:{content_version()}",
         lambda: render_to_string("articles/front.html", {"front": selectors.front_page()}),
         FRONT_CACHE_SECONDS,
     )
-    return render(request, "articles/home.html", {"front": front})
 
 
-def _article_page(
-    request, article: Article, access: Access, is_preview: bool = False
-) -> HttpResponse:
+@dataclass(frozen=True)
+class PageShell:
+    """The article page as rendered, cut at the SLOTS where each reader's parts go."""
+
+    article_id: int
+    is_free: bool
+    parts: tuple[str, ...]
+    rest: str  # the rest of the body, spliced in only for a reader with full access
+
+
+def _page_shell(request, article: Article, is_preview: bool = False) -> PageShell:
+    # A fresh token per render, so that no text in the story can pose as a slot.
+    token = secrets.token_hex(8)
+    markers = [f"<!--{token}:{name}-->" for name in SLOTS]
     url = absolute_url(request, article.get_absolute_url())
+    body = article_body_parts(article)
     context = {
         "article": article,
-        "body": article_body_parts(article),
-        "access": access,
+        "body": body,
         "modified_at": selectors.article_modified_at(article),
         "related": selectors.article_related(article),
         "canonical_url": url,
         "json_ld": None if is_preview else article_json_ld(request, article),
         "share_links": share_links(url, article.headline),
         "is_preview": is_preview,
+        "slots": {name: mark_safe(marker) for name, marker in zip(SLOTS, markers, strict=True)},  # noqa: S308
     }
-    return render(request, "articles/article_detail.html", context)
+    html = render_to_string("articles/article_detail.html", context, request)
+    parts = []
+    for marker in markers:
+        part, _, html = html.partition(marker)
+        parts.append(part)
+    rest = f'<div class="article-rest">{conditional_escape(body.rest)}</div>' if body.rest else ""
+    return PageShell(article.pk, article.is_free, (*parts, html), rest)
+
+
+def _article_page(
+    request, article: Article, shell: PageShell, access: Access, is_preview: bool = False
+) -> HttpResponse:
+    """The shell with this reader's parts: the rest of the body, the prompts, the comments."""
+    fills = (
+        shell.rest if access.full else "",
+        render_to_string(
+            "includes/reader_prompts.html",
+            {"prompts": access.prompts, "article": article},
+            request,
+        )
+        if access.prompts
+        else "",
+        "" if is_preview else _comments_html(request, article),
+    )
+    page = [shell.parts[0]]
+    for fill, part in zip(fills, shell.parts[1:], strict=True):
+        page += [fill, part]
+    return HttpResponse("".join(page))
+
+
+def _comments_html(request, article: Article) -> str:
+    context = {
+        "article": article,
+        "comments": article.comments.visible().select_related("user__profile"),
+        "refusal": comment_refusal(user=request.user, article=article),
+    }
+    return render_to_string("articles/comments/section.html", context, request)
 
 
 # The page holds per-reader prompts and, past the wall, only the lead: no shared cache may
@@ -66,13 +135,32 @@ def _article_page(
 @cache_control(private=True, no_cache=True)
 @vary_on_cookie
 def article_detail(request, slug):
-    article = selectors.article_for_reader(slug)
-    if article is None:
-        moved = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
-        if moved and moved.article.is_live():
-            return redirect(moved.article, permanent=True)
-        raise Http404
-    return _article_page(request, article, reader_access(request, article))
+    if request.user.is_authenticated:
+        article = selectors.article_for_reader(slug)
+        if article is None:
+            return _moved_or_404(slug)
+        shell = _page_shell(request, article)
+        return _article_page(request, article, shell, reader_access(request, article))
+    # Anonymous readers share the shell, stored per content version (which moves on every
+    # save, publication, go-live and unpublication). Only a found article is stored: a
+    # scheduled one comes live by query, at its moment.
+    key = f"articles:page:{absolute_url(request, '/')}{slug}"
+    version, shell = versioned_get(key)
+    if shell is None:
+        article = selectors.article_for_reader(slug)
+        if article is None:
+            return _moved_or_404(slug)
+        shell = _page_shell(request, article)
+        cache.set(key, (version, shell), PAGE_CACHE_SECONDS)
+    article = Article(pk=shell.article_id, is_free=shell.is_free)
+    return _article_page(request, article, shell, reader_access(request, article))
+
+
+def _moved_or_404(slug: str) -> HttpResponse:
+    moved = SlugRedirect.objects.select_related("article").filter(old_slug=slug).first()
+    if moved and moved.article.is_live():
+        return redirect(moved.article, permanent=True)
+    raise Http404
 
 
 def _listing(request, template, heading_object, queryset, **extra):
@@ -127,7 +215,8 @@ def robots_txt(request):
 
 
 def _render_preview(request, article):
-    response = _article_page(request, article, FULL_ACCESS, is_preview=True)
+    shell = _page_shell(request, article, is_preview=True)
+    response = _article_page(request, article, shell, FULL_ACCESS, is_preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response

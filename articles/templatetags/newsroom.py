@@ -4,14 +4,19 @@ import json
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles import selectors
+from articles.caching import versioned_get
 from articles.renditions import picture_for
 from articles.search import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 register = template.Library()
+
+CHROME_CACHE_SECONDS = 300
 
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -22,14 +27,37 @@ def picture(image, sizes="100vw", lazy=True, css_class=""):
     return {"picture": picture_for(image), "sizes": sizes, "lazy": lazy, "css_class": css_class}
 
 
-@register.inclusion_tag("includes/section_nav.html", takes_context=True)
+def _chrome_html(name: str, template_name: str, context_build) -> str:
+    """A piece of the site's chrome, rendered once per content version and kept as HTML."""
+    key = f"articles:chrome:{name}"
+    version, html = versioned_get(key)
+    if html is None:
+        html = render_to_string(template_name, context_build())
+        cache.set(key, (version, html), CHROME_CACHE_SECONDS)
+    return html
+
+
+@register.simple_tag(takes_context=True)
 def section_nav(context):
-    return {"sections": selectors.section_navigation(), "request": context.get("request")}
+    """The section links; the one to the page being shown is marked current here."""
+    html = _chrome_html(
+        "nav", "includes/section_nav.html", lambda: {"sections": selectors.section_navigation()}
+    )
+    request = context.get("request")
+    if request is not None:
+        link = f'<a href="{escape(request.path)}">'
+        html = html.replace(link, f'{link[:-1]} aria-current="page">', 1)
+    return mark_safe(html)  # noqa: S308 - rendered from a template
 
 
-@register.inclusion_tag("includes/footer_pages.html")
+@register.simple_tag
 def footer_pages():
-    return {"pages": selectors.newsroom_pages_for_footer()}
+    html = _chrome_html(
+        "footer",
+        "includes/footer_pages.html",
+        lambda: {"pages": selectors.newsroom_pages_for_footer()},
+    )
+    return mark_safe(html)  # noqa: S308 - rendered from a template
 
 
 @register.simple_tag
