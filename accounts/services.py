@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Profile, Subscriber
+from articles.caching import content_changed
 from articles.models import Comment
 
 
@@ -17,6 +18,8 @@ def profile_update(*, user, display_name: str) -> Profile:
     profile.display_name = display_name.strip()
     profile.full_clean()
     profile.save(update_fields=["display_name"])
+    # The name shows under the reader's comments on cached article pages.
+    transaction.on_commit(content_changed)
     return profile
 
 
@@ -64,5 +67,6 @@ def account_delete(*, user) -> None:
     if user.is_staff:
         raise PermissionDenied(_("Staff accounts are closed by an administrator."))
     Comment.objects.filter(user=user).update(user=None)
+    transaction.on_commit(content_changed)
     _subscriptions(user).delete()
     user.delete()

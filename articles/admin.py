@@ -505,6 +505,17 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # Through the services, which move the content version the cached pages are keyed on.
+    def save_model(self, request, obj, form, change):
+        one = Comment.objects.filter(pk=obj.pk)
+        comments.comments_set_hidden(comments=one, hidden=obj.is_hidden)
+
+    def delete_model(self, request, obj):
+        comments.comments_delete(comments=Comment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        comments.comments_delete(comments=queryset)
+
     @admin.action(description=_("Hide the selected comments"), permissions=["change"])
     def hide_selected(self, request, queryset):
         comments.comments_set_hidden(comments=queryset, hidden=True)

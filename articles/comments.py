@@ -1,5 +1,7 @@
 """Readers' comments: who may post, how often, and how the text is made safe.
 
+Comments show on the cached anonymous article pages, so every change moves the content version.
+
 Comments are plain text. Addresses in them become links marked rel="nofollow ugc", so the site
 vouches for none of them; nothing else of HTML survives.
 """
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import urlize
 from django.utils.translation import gettext as _
 
+from articles.caching import content_changed
 from articles.models import Article, Comment, CommentThread
 
 RATE_WINDOW = timedelta(minutes=10)
@@ -60,12 +63,20 @@ def comment_create(*, article: Article, user, body: str, now: datetime | None = 
     comment = Comment(article=article, user=user, body=body.strip(), created_at=now)
     comment.full_clean()
     comment.save()
+    transaction.on_commit(content_changed)
     return comment
 
 
 @transaction.atomic
 def comments_set_hidden(*, comments, hidden: bool) -> int:
+    transaction.on_commit(content_changed)
     return comments.update(is_hidden=hidden)
+
+
+@transaction.atomic
+def comments_delete(*, comments) -> None:
+    comments.delete()
+    transaction.on_commit(content_changed)
 
 
 @transaction.atomic

@@ -2,10 +2,12 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -32,7 +34,8 @@ HOME_PAGE_KEY = "articles:home-page"
 # An article page's shell is checked against the content version on every read; the expiry
 # only bounds what the cache holds.
 PAGE_CACHE_SECONDS = 600
-SLOTS = ("rest", "prompts", "comments")
+# In the cache key: a deploy that changes PageShell must not read the old ones.
+PAGE_SHELL_FORMAT = 2
 
 
 FULL_ACCESS = Access(full=True)
@@ -65,18 +68,25 @@ def _front_html() -> str:
 
 @dataclass(frozen=True)
 class PageShell:
-    """The article page as rendered, cut at the SLOTS where each reader's parts go."""
+    """The article page as rendered, cut at the slots where each reader's parts go."""
 
     article_id: int
     is_free: bool
-    parts: tuple[str, ...]
+    slots: tuple[str, ...]
+    parts: tuple[str, ...]  # one more than the slots: before, between and after them
     rest: str  # the rest of the body, spliced in only for a reader with full access
 
 
-def _page_shell(request, article: Article, is_preview: bool = False) -> PageShell:
+def _page_shell(request, article: Article, *, shared: bool, is_preview: bool = False) -> PageShell:
+    """A shared shell (anonymous readers) holds the comments, with a slot for the messages."""
     # A fresh token per render, so that no text in the story can pose as a slot.
     token = secrets.token_hex(8)
-    markers = [f"<!--{token}:{name}-->" for name in SLOTS]
+    slots = ("rest", "prompts", "messages" if shared else "comments")
+    markers = {name: mark_safe(f"<!--{token}:{name}-->") for name in slots}  # noqa: S308
+    if shared:
+        markers["comments"] = mark_safe(  # noqa: S308 - rendered from a template
+            _comments_html(request, article, messages=markers.pop("messages"))
+        )
     url = absolute_url(request, article.get_absolute_url())
     body = article_body_parts(article)
     context = {
@@ -88,43 +98,55 @@ def _page_shell(request, article: Article, is_preview: bool = False) -> PageShel
         "json_ld": None if is_preview else article_json_ld(request, article),
         "share_links": share_links(url, article.headline),
         "is_preview": is_preview,
-        "slots": {name: mark_safe(marker) for name, marker in zip(SLOTS, markers, strict=True)},  # noqa: S308
+        "slots": markers,
     }
     html = render_to_string("articles/article_detail.html", context, request)
     parts = []
-    for marker in markers:
-        part, _, html = html.partition(marker)
+    for name in slots:
+        part, _, html = html.partition(f"<!--{token}:{name}-->")
         parts.append(part)
     rest = f'<div class="article-rest">{conditional_escape(body.rest)}</div>' if body.rest else ""
-    return PageShell(article.pk, article.is_free, (*parts, html), rest)
+    return PageShell(article.pk, article.is_free, slots, (*parts, html), rest)
 
 
 def _article_page(
     request, article: Article, shell: PageShell, access: Access, is_preview: bool = False
 ) -> HttpResponse:
     """The shell with this reader's parts: the rest of the body, the prompts, the comments."""
-    fills = (
-        shell.rest if access.full else "",
-        render_to_string(
-            "includes/reader_prompts.html",
-            {"prompts": access.prompts, "article": article},
-            request,
-        )
-        if access.prompts
-        else "",
-        "" if is_preview else _comments_html(request, article),
-    )
     page = [shell.parts[0]]
-    for fill, part in zip(fills, shell.parts[1:], strict=True):
-        page += [fill, part]
+    for name, part in zip(shell.slots, shell.parts[1:], strict=True):
+        page += [_slot_html(request, article, shell, name, access, is_preview), part]
     return HttpResponse("".join(page))
 
 
-def _comments_html(request, article: Article) -> str:
+def _slot_html(
+    request, article: Article, shell: PageShell, name: str, access: Access, is_preview: bool
+) -> str:
+    """One reader's part; templates render only when there is something to show."""
+    if name == "rest":
+        return shell.rest if access.full else ""
+    if name == "prompts":
+        if not access.prompts:
+            return ""
+        # What the prompts use, without running every context processor.
+        context = {"prompts": access.prompts, "article": article, "request": request}
+        return render_to_string("includes/reader_prompts.html", context | csrf(request))
+    if name == "messages":
+        return (
+            render_to_string("accounts/messages.html", {}, request)
+            if get_messages(request)
+            else ""
+        )
+    return "" if is_preview else _comments_html(request, article)
+
+
+def _comments_html(request, article: Article, messages: str | None = None) -> str:
+    """`messages`, when given, stands in for the reader's messages (a slot of a shared shell)."""
     context = {
         "article": article,
         "comments": article.comments.visible().select_related("user__profile"),
         "refusal": comment_refusal(user=request.user, article=article),
+        "messages_slot": messages,
     }
     return render_to_string("articles/comments/section.html", context, request)
 
@@ -139,18 +161,18 @@ def article_detail(request, slug):
         article = selectors.article_for_reader(slug)
         if article is None:
             return _moved_or_404(slug)
-        shell = _page_shell(request, article)
+        shell = _page_shell(request, article, shared=False)
         return _article_page(request, article, shell, reader_access(request, article))
     # Anonymous readers share the shell, stored per content version (which moves on every
-    # save, publication, go-live and unpublication). Only a found article is stored: a
-    # scheduled one comes live by query, at its moment.
-    key = f"articles:page:{absolute_url(request, '/')}{slug}"
+    # save, publication, go-live, unpublication and comment change). Only a found article
+    # is stored: a scheduled one comes live by query, at its moment.
+    key = f"articles:page:{PAGE_SHELL_FORMAT}:{absolute_url(request, '/')}{slug}"
     version, shell = versioned_get(key)
     if shell is None:
         article = selectors.article_for_reader(slug)
         if article is None:
             return _moved_or_404(slug)
-        shell = _page_shell(request, article)
+        shell = _page_shell(request, article, shared=True)
         cache.set(key, (version, shell), PAGE_CACHE_SECONDS)
     article = Article(pk=shell.article_id, is_free=shell.is_free)
     return _article_page(request, article, shell, reader_access(request, article))
@@ -215,7 +237,7 @@ def robots_txt(request):
 
 
 def _render_preview(request, article):
-    shell = _page_shell(request, article, is_preview=True)
+    shell = _page_shell(request, article, shared=False, is_preview=True)
     response = _article_page(request, article, shell, FULL_ACCESS, is_preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"

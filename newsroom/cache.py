@@ -29,6 +29,17 @@ def _fail_soft(method, fallback):
 
 
 class FailSoftRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        """One client per pool: redis-py builds its command tables anew for each client."""
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return self._clients[index]
+
     get = _fail_soft(RedisCacheClient.get, lambda key, default: default)
     get_many = _fail_soft(RedisCacheClient.get_many, lambda keys: {})
     has_key = _fail_soft(RedisCacheClient.has_key, lambda key: False)

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.services import profile_update
 from articles import comments
 from articles.models import Comment
 from tests import factories
@@ -105,3 +106,40 @@ def test_editors_hide_comments_from_the_admin(client, editor, published_article,
 def test_writers_cannot_moderate(client, writer):
     client.force_login(writer)
     assert client.get("/admin/articles/comment/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_follow_moderation_and_renaming(
+    client, editor, published_article, reader, django_capture_on_commit_callbacks
+):
+    """The anonymous page is cached whole; every comment change must reach it at once."""
+    url = published_article.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comments.comment_create(
+            article=published_article, user=verified(reader), body="Rude words."
+        )
+    assert "Rude words." in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=reader, display_name="Renamed Reader")
+    assert "Renamed Reader" in client.get(url).content.decode()
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/articles/comment/",
+            {"action": "hide_selected", "_selected_action": [comment.pk]},
+        )
+    client.logout()
+    assert "Rude words." not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_anonymous_reader_sees_their_own_messages_on_a_cached_page(
+    client, published_article, reader
+):
+    url = published_article.get_absolute_url()
+    assert 'class="messages"' not in client.get(url).content.decode()
+    client.force_login(reader)
+    client.post("/accounts/logout/")
+    page = client.get(url).content.decode()
+    assert 'class="messages"' in page and "comments" in page
+    assert 'class="messages"' not in client.get(url).content.decode()
