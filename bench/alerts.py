@@ -10,39 +10,27 @@ line is one JSON object.
 import argparse
 import json
 import os
-import secrets
 import signal
 import smtplib
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import redis
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.server import ROOT, production_environment
+
 WORK = ROOT / "var" / "bench-alerts"
 DATABASE = "newsroom_bench_alerts"
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/10"
 TARGET_RATIO = 0.8
 TARGET_CLICK_MS = 200
 
 
 def environment() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "false",
-        "SECURE": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "SITE_URL": "http://127.0.0.1:8000",
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "REDIS_URL": REDIS_URL,
-        "CELERY_BROKER_URL": REDIS_URL,
-        "LOG_LEVEL": "WARNING",
-    }
+    return production_environment(
+        database=DATABASE, redis_url=REDIS_URL, SITE_URL="http://127.0.0.1:8000"
+    )
 
 
 class Sink:

@@ -11,7 +11,6 @@ ratios to the floor and the workers' memory; the last line is one JSON object.
 import argparse
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -21,10 +20,9 @@ from pathlib import Path
 
 import redis
 
-from bench.server import ROOT, Server
+from bench.server import ROOT, Server, production_environment
 
 WORK = ROOT / "var" / "bench"
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "newsroom_bench"
 REDIS_URL = "redis://127.0.0.1:6379/9"
 TARGET_RATIO = 0.7
@@ -33,20 +31,12 @@ TARGET_RSS_MB = 100
 
 
 def environment() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "false",
-        "SECURE": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "REDIS_URL": REDIS_URL,
-        "CELERY_BROKER_URL": REDIS_URL,
-        "MEDIA_ROOT": str(WORK / "media"),
-        "LOG_LEVEL": "WARNING",
-        "BENCH_FLOOR_FILE": str(WORK / "floor.html"),
-    }
+    return production_environment(
+        database=DATABASE,
+        redis_url=REDIS_URL,
+        MEDIA_ROOT=str(WORK / "media"),
+        BENCH_FLOOR_FILE=str(WORK / "floor.html"),
+    )
 
 
 def step(title: str, args: list[str], env: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ starts the server on a free loopback port, waits for /healthz/, and stops it.
 """
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -15,6 +16,26 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+def production_environment(*, database: str, redis_url: str, **extra: str) -> dict[str, str]:
+    """Production settings on loopback: DEBUG off, plain HTTP, a fresh secret, quiet logs."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "false",
+        "SECURE": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DATABASE_URL": f"{POSTGRES}/{database}",
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
