@@ -13,6 +13,8 @@ from articles.models import Article, ArticleAuthor, NewsroomPage, Section
 TOP_STORIES = 4
 LATEST_STORIES = 10
 SECTION_BLOCK_STORIES = 3
+# Section blocks on the front, in the editors' section order; the menu reaches the rest.
+FRONT_SECTIONS = 10
 RELATED_STORIES = 4
 # A story flagged breaking leads the strip for this long; editors need not remember to unflag.
 BREAKING_FOR = timedelta(hours=12)
@@ -106,7 +108,7 @@ def front_page(now: datetime | None = None) -> Front:
         sections=[
             (section, list(stories))
             for section, stories in groupby(by_section, key=lambda a: a.section)
-        ],
+        ][:FRONT_SECTIONS],
     )
 
 

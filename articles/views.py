@@ -1,14 +1,14 @@
 import secrets
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -20,30 +20,35 @@ from django.views.decorators.vary import vary_on_cookie
 
 from articles import selectors
 from articles.body import article_body_parts
-from articles.caching import content_version, versioned_get
+from articles.caching import content_version
 from articles.comments import comment_refusal
 from articles.links import absolute_url, share_links
 from articles.models import Article, Author, NewsroomPage, Section, SlugRedirect, Tag
 from articles.search import article_search
 from articles.structured_data import article_json_ld
 from paywall.access import Access
+from paywall.prompts import prompt_html
 
 PAGE_SIZE = 20
 # The front is the same for every reader; the breaking strip may expire within a minute.
 FRONT_CACHE_SECONDS = 60
 # This process's anonymous home page: (content version, monotonic time built, body).
 _anonymous_home: dict[str, tuple[int, float, bytes]] = {}
-# An article page's shell is checked against the content version on every read; the expiry
-# only bounds what the cache holds.
-PAGE_CACHE_SECONDS = 600
 # In the cache key: a deploy that changes PageShell must not read the old ones.
-PAGE_SHELL_FORMAT = 2
+PAGE_SHELL_FORMAT = 3
 
 
 FULL_ACCESS = Access(full=True)
 
 
-def reader_access(request, article: Article) -> Access:
+class ArticleRef(NamedTuple):
+    """What the paywall and the prompts need of a stored page's article; no model instance."""
+
+    pk: int
+    is_free: bool
+
+
+def reader_access(request, article: Article | ArticleRef) -> Access:
     """The one paywall decision per article view (at most one meter round trip)."""
     return request.paywall.access(article)
 
@@ -114,7 +119,11 @@ def _page_shell(request, article: Article, *, shared: bool, is_preview: bool = F
 
 
 def _article_page(
-    request, article: Article, shell: PageShell, access: Access, is_preview: bool = False
+    request,
+    article: Article | ArticleRef,
+    shell: PageShell,
+    access: Access,
+    is_preview: bool = False,
 ) -> HttpResponse:
     """The shell with this reader's parts: the rest of the body, the prompts, the comments."""
     page = [shell.parts[0]]
@@ -124,17 +133,18 @@ def _article_page(
 
 
 def _slot_html(
-    request, article: Article, shell: PageShell, name: str, access: Access, is_preview: bool
+    request,
+    article: Article | ArticleRef,
+    shell: PageShell,
+    name: str,
+    access: Access,
+    is_preview: bool,
 ) -> str:
     """One reader's part; templates render only when there is something to show."""
     if name == "rest":
         return shell.rest if access.full else ""
     if name == "prompts":
-        if not access.prompts:
-            return ""
-        # What the prompts use, without running every context processor.
-        context = {"prompts": access.prompts, "article": article, "request": request}
-        return render_to_string("includes/reader_prompts.html", context | csrf(request))
+        return "".join(prompt_html(p, article.pk, request.path) for p in access.prompts)
     if name == "messages":
         return (
             render_to_string("accounts/messages.html", {}, request)
@@ -167,18 +177,19 @@ def article_detail(request, slug):
             return _moved_or_404(slug)
         shell = _page_shell(request, article, shared=False)
         return _article_page(request, article, shell, reader_access(request, article))
-    # Anonymous readers share the shell, stored per content version (which moves on every
-    # save, publication, go-live, unpublication and comment change). Only a found article
-    # is stored: a scheduled one comes live by query, at its moment.
-    key = f"articles:page:{PAGE_SHELL_FORMAT}:{absolute_url(request, '/')}{slug}"
-    version, shell = versioned_get(key)
+    # Anonymous readers share the shell, kept on this node's disk per content version (which
+    # moves on every save, publication, go-live, unpublication and comment change). Only a
+    # found article is stored: a scheduled one comes live by query, at its moment.
+    version = content_version()
+    key = f"articles:page:{PAGE_SHELL_FORMAT}:{version}:{absolute_url(request, '/')}{slug}"
+    shell = caches["pages"].get(key)
     if shell is None:
         article = selectors.article_for_reader(slug)
         if article is None:
             return _moved_or_404(slug)
         shell = _page_shell(request, article, shared=True)
-        cache.set(key, (version, shell), PAGE_CACHE_SECONDS)
-    article = Article(pk=shell.article_id, is_free=shell.is_free)
+        caches["pages"].set(key, shell)
+    article = ArticleRef(pk=shell.article_id, is_free=shell.is_free)
     return _article_page(request, article, shell, reader_access(request, article))
 
 

@@ -113,6 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = env("REDIS_URL", default="")
+CACHE_DIR = Path(env("CACHE_DIR", default=str(VAR_DIR / "cache")))
 
 if REDIS_URL:
     # Fails soft (newsroom/cache.py): with Redis away, cache reads miss and pages still serve.
@@ -125,7 +126,24 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # On disk, so that the web workers share it: a change made in one is seen by all.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR / "default",
+        }
+    }
+# Rendered article pages, on each web node's own disk: a read costs no round trip and no
+# worker memory, and a node that lacks a page renders it. Keys carry the content version.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": CACHE_DIR / "pages",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
+# How long a web worker trusts the content version it last read (articles/caching.py): a
+# publication or an edit reaches every worker within this time.
+CONTENT_VERSION_TRUST_SECONDS = env.float("CONTENT_VERSION_TRUST_SECONDS", default=1.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

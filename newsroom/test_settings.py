@@ -24,7 +24,11 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
 ALLOWED_HOSTS = ["*"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+CONTENT_VERSION_TRUST_SECONDS = 0
 ACCOUNT_RATE_LIMITS = False
 
 # Each run gets its own PostgreSQL test database, so that runs in parallel never collide.

@@ -1,9 +1,14 @@
 """What the article page shows around the body: the register prompts and the appeal.
 
-Each prompt is rendered by templates/paywall/prompt_<kind>.html, with the editors' copy.
+Each prompt is rendered by templates/paywall/prompt_<kind>.html, with the editors' copy. The
+HTML holds nothing about the reader beyond the prompt itself (no CSRF token: dismissing the
+appeal is exempt, see paywall/views.py), so each worker keeps what it rendered.
 """
 
+import functools
 from dataclasses import dataclass
+
+from django.template.loader import render_to_string
 
 from paywall.policy import Decision
 
@@ -28,3 +33,10 @@ def prompts_build(*, decision: Decision, appeal: bool, rules) -> tuple[PromptVie
     if appeal:
         prompts.append(PromptView(kind="donate", text=str(rules.donate_text)))
     return tuple(prompts)
+
+
+@functools.lru_cache(maxsize=2048)
+def prompt_html(prompt: PromptView, article_id: int, path: str) -> str:
+    return render_to_string(
+        prompt.template, {"prompt": prompt, "article_id": article_id, "path": path}
+    )

@@ -103,6 +103,7 @@ def site(tmp_path_factory):
             "REDIS_URL": redis_server.url,
             "CELERY_BROKER_URL": redis_server.url,
             "MEDIA_ROOT": str(folder / "media"),
+            "CACHE_DIR": str(folder / "cache"),
             "STATIC_ROOT": str(folder / "static"),
             "LOG_LEVEL": "WARNING",
         }
