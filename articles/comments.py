@@ -35,7 +35,7 @@ def comment_render(text: str) -> str:
 
 
 def comments_closed(article: Article) -> bool:
-    return CommentThread.objects.filter(article=article, is_closed=True).exists()
+    return CommentThread.objects.filter(article_id=article.pk, is_closed=True).exists()
 
 
 def comment_refusal(*, user, article: Article) -> str | None:

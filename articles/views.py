@@ -9,6 +9,7 @@ from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -86,15 +87,26 @@ class PageShell:
     rest: str  # the rest of the body, spliced in only for a reader with full access
 
 
-def _page_shell(request, article: Article, *, shared: bool, is_preview: bool = False) -> PageShell:
-    """A shared shell (anonymous readers) holds the comments, with a slot for the messages."""
+# The slots of each kind of shell. Anonymous and registered readers each share one shell per
+# article and content version; a preview is rendered for the one editor who asks.
+SHELL_SLOTS = {
+    "anonymous": ("rest", "prompts", "messages"),
+    "registered": ("rest", "prompts", "messages", "comment_form", "alerts_form"),
+    "preview": ("rest", "prompts"),
+}
+
+
+def _page_shell(request, article: Article, *, kind: str) -> PageShell:
+    """The page cut at its slots; everything outside them is the same for every reader of
+    the kind (the registered shell names nobody: the header only says "Your account")."""
     # A fresh token per render, so that no text in the story can pose as a slot.
     token = secrets.token_hex(8)
-    slots = ("rest", "prompts", "messages" if shared else "comments")
+    slots = SHELL_SLOTS[kind]
     markers = {name: mark_safe(f"<!--{token}:{name}-->") for name in slots}  # noqa: S308
-    if shared:
+    is_preview = kind == "preview"
+    if not is_preview:
         markers["comments"] = mark_safe(  # noqa: S308 - rendered from a template
-            _comments_html(request, article, messages=markers.pop("messages"))
+            _comments_html(request, article, markers["messages"], markers.get("comment_form"))
         )
     url = absolute_url(request, article.get_absolute_url())
     body = article_body_parts(article)
@@ -119,50 +131,63 @@ def _page_shell(request, article: Article, *, shared: bool, is_preview: bool = F
 
 
 def _article_page(
-    request,
-    article: Article | ArticleRef,
-    shell: PageShell,
-    access: Access,
-    is_preview: bool = False,
+    request, article: Article | ArticleRef, shell: PageShell, access: Access
 ) -> HttpResponse:
-    """The shell with this reader's parts: the rest of the body, the prompts, the comments."""
+    """The shell with this reader's parts; templates render only where there is something."""
     page = [shell.parts[0]]
     for name, part in zip(shell.slots, shell.parts[1:], strict=True):
-        page += [_slot_html(request, article, shell, name, access, is_preview), part]
+        page += [_slot_html(request, article, shell, name, access), part]
     return HttpResponse("".join(page))
 
 
 def _slot_html(
-    request,
-    article: Article | ArticleRef,
-    shell: PageShell,
-    name: str,
-    access: Access,
-    is_preview: bool,
+    request, article: Article | ArticleRef, shell: PageShell, name: str, access: Access
 ) -> str:
-    """One reader's part; templates render only when there is something to show."""
     if name == "rest":
         return shell.rest if access.full else ""
     if name == "prompts":
         return "".join(prompt_html(p, article.pk, request.path) for p in access.prompts)
     if name == "messages":
-        return (
-            render_to_string("accounts/messages.html", {}, request)
-            if get_messages(request)
-            else ""
-        )
-    return "" if is_preview else _comments_html(request, article)
+        if not get_messages(request):
+            return ""
+        return render_to_string("accounts/messages.html", {}, request)
+    # The forms carry this reader's CSRF token; only the context they use, no processors.
+    context = {"user": request.user, "request": request, "article": article} | csrf(request)
+    if name == "comment_form":
+        context["refusal"] = comment_refusal(user=request.user, article=article)
+        return render_to_string("articles/comments/form.html", context)
+    return render_to_string("includes/alerts_signup.html", context)
 
 
-def _comments_html(request, article: Article, messages: str | None = None) -> str:
-    """`messages`, when given, stands in for the reader's messages (a slot of a shared shell)."""
+def _comments_html(request, article: Article, messages: str, form: str | None) -> str:
+    """The conversation; `messages` and `form`, when given, are the slots of a shared shell."""
     context = {
         "article": article,
         "comments": article.comments.visible().select_related("user__profile"),
         "refusal": comment_refusal(user=request.user, article=article),
         "messages_slot": messages,
+        "form_slot": form,
     }
     return render_to_string("articles/comments/section.html", context, request)
+
+
+def _stored_shell(request, slug: str, kind: str) -> PageShell | None:
+    """The kind's shell of the live article under `slug`, from this node's page cache.
+
+    Keys carry the content version (which moves on every save, publication, go-live,
+    unpublication and comment change). Only a found article is stored: a scheduled one
+    comes live by query, at its moment.
+    """
+    version = content_version()
+    key = f"articles:page:{PAGE_SHELL_FORMAT}:{kind}:{version}:{absolute_url(request, '/')}{slug}"
+    shell = caches["pages"].get(key)
+    if shell is None:
+        article = selectors.article_for_reader(slug)
+        if article is None:
+            return None
+        shell = _page_shell(request, article, kind=kind)
+        caches["pages"].set(key, shell)
+    return shell
 
 
 # The page holds per-reader prompts and, past the wall, only the lead: no shared cache may
@@ -171,24 +196,10 @@ def _comments_html(request, article: Article, messages: str | None = None) -> st
 @cache_control(private=True, no_cache=True)
 @vary_on_cookie
 def article_detail(request, slug):
-    if request.user.is_authenticated:
-        article = selectors.article_for_reader(slug)
-        if article is None:
-            return _moved_or_404(slug)
-        shell = _page_shell(request, article, shared=False)
-        return _article_page(request, article, shell, reader_access(request, article))
-    # Anonymous readers share the shell, kept on this node's disk per content version (which
-    # moves on every save, publication, go-live, unpublication and comment change). Only a
-    # found article is stored: a scheduled one comes live by query, at its moment.
-    version = content_version()
-    key = f"articles:page:{PAGE_SHELL_FORMAT}:{version}:{absolute_url(request, '/')}{slug}"
-    shell = caches["pages"].get(key)
+    kind = "registered" if request.user.is_authenticated else "anonymous"
+    shell = _stored_shell(request, slug, kind)
     if shell is None:
-        article = selectors.article_for_reader(slug)
-        if article is None:
-            return _moved_or_404(slug)
-        shell = _page_shell(request, article, shared=True)
-        caches["pages"].set(key, shell)
+        return _moved_or_404(slug)
     article = ArticleRef(pk=shell.article_id, is_free=shell.is_free)
     return _article_page(request, article, shell, reader_access(request, article))
 
@@ -252,8 +263,8 @@ def robots_txt(request):
 
 
 def _render_preview(request, article):
-    shell = _page_shell(request, article, shared=False, is_preview=True)
-    response = _article_page(request, article, shell, FULL_ACCESS, is_preview=True)
+    shell = _page_shell(request, article, kind="preview")
+    response = _article_page(request, article, shell, FULL_ACCESS)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response

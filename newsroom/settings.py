@@ -141,6 +141,9 @@ CACHES["pages"] = {
     "TIMEOUT": 600,
     "OPTIONS": {"MAX_ENTRIES": 20_000},
 }
+# Sessions are read from the cache and written through to the database: a signed-in reader's
+# page costs no session query, and a cache that is lost or unreachable loses no session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long a web worker trusts the content version it last read (articles/caching.py): a
 # publication or an edit reaches every worker within this time.
 CONTENT_VERSION_TRUST_SECONDS = env.float("CONTENT_VERSION_TRUST_SECONDS", default=1.0)

@@ -57,8 +57,7 @@ class ReaderAccess:
 
     def update(self, **values) -> None:
         """Change the reader's cookie state; the middleware sends the cookie."""
-        self.reader.update(**values)
-        self._changed = True
+        self._changed |= self.reader.update(**values)
 
     def access(self, article, *, now: datetime | None = None) -> Access:
         now = now or timezone.now()

@@ -6,7 +6,7 @@ A cookie that fails its signature is a new reader, never an error.
 """
 
 import secrets
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 from django.conf import settings
 from django.core import signing
@@ -25,9 +25,12 @@ class Reader:
     prompt: str = ""
     prompt_article: int = 0
 
-    def update(self, **values) -> None:
+    def update(self, **values) -> bool:
+        """Whether anything changed: an unchanged reader needs no new cookie."""
+        changed = any(getattr(self, name) != value for name, value in values.items())
         for name, value in values.items():
             setattr(self, name, value)
+        return changed
 
 
 def reader_load(cookies) -> tuple[Reader, bool]:
@@ -46,7 +49,7 @@ def reader_load(cookies) -> tuple[Reader, bool]:
 def reader_dump(response, reader: Reader) -> None:
     response.set_cookie(
         app_settings.COOKIE_NAME,
-        signing.dumps(asdict(reader), salt=SALT, compress=True),
+        signing.dumps(vars(reader), salt=SALT),
         max_age=app_settings.COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from accounts.services import profile_update
@@ -143,3 +144,24 @@ def test_an_anonymous_reader_sees_their_own_messages_on_a_cached_page(
     page = client.get(url).content.decode()
     assert 'class="messages"' in page and "comments" in page
     assert 'class="messages"' not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_registered_readers_share_a_page_but_each_gets_their_own_form(published_article):
+    """The registered readers' page is stored once; the comment and alerts forms are not."""
+    url = published_article.get_absolute_url()
+    unverified, confirmed = factories.UserFactory(), verified(factories.UserFactory())
+    pages = {}
+    for user in (unverified, confirmed, unverified):
+        client = Client()
+        client.force_login(user)
+        pages.setdefault(user.pk, []).append(client.get(url).content.decode())
+    first, again = pages[unverified.pk]
+    assert "Confirm your email address to comment." in first
+    assert "Confirm your email address to comment." in again
+    assert 'class="comment-form"' not in first + again
+    page = pages[confirmed.pk][0]
+    assert 'class="comment-form"' in page and "data-comment-refusal" not in page
+    assert page.count('name="csrfmiddlewaretoken"') == 2  # the comment and the alerts forms
+    for user in (unverified, confirmed):
+        assert user.email not in "".join(pages[user.pk])

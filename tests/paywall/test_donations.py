@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import Sum
+from django.test import Client
 from django.utils import timezone
 
 from paywall.models import Donor, FunnelDay, PaywallSettings
@@ -32,6 +33,17 @@ def test_a_dismissed_appeal_stays_away(client, metered_articles):
     url = metered_articles[0].get_absolute_url()
     response = client.post("/donate/dismiss/", {"next": url})
     assert response["Location"] == url
+    assert "donate" not in read(client, metered_articles[1]).prompts
+
+
+def test_the_appeal_carries_no_csrf_token_and_dismisses_without_one(metered_articles):
+    """The anonymous page sets no CSRF cookie, so the appeal's form must work without it."""
+    PaywallSettings.objects.create(pk=1, donate_interval_hours=0, donate_dismiss_days=7)
+    client = Client(enforce_csrf_checks=True)
+    response = client.get(metered_articles[0].get_absolute_url())
+    assert 'data-paywall="donate"' in response.content.decode()
+    assert "csrftoken" not in response.cookies
+    assert client.post("/donate/dismiss/", {"next": "/"}).status_code == 302
     assert "donate" not in read(client, metered_articles[1]).prompts
 
 
