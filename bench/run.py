@@ -93,13 +93,16 @@ def save_floor_page(server: Server) -> None:
         (WORK / "floor.html").write_bytes(response.read())
 
 
-def warm_pages(server: Server, paths: Path) -> None:
+def warm_pages(server: Server, paths: Path, cookies: Path | None) -> None:
     """Each page is rendered once before it is measured, as on a site that is already up:
-    the measured runs then see the steady state, pages served from the page cache."""
+    the measured runs then see the steady state, pages served from the page cache. Anonymous
+    and registered readers each have their own stored page, so each scenario warms its own."""
+    cookie = cookies.read_text().split("\n", 1)[0] if cookies else ""
     urls = [server.url + path for path in paths.read_text().split()]
 
     def fetch(url: str) -> None:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+        with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
 
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -182,8 +185,8 @@ def main() -> None:
             f"(after {options.warmup} s warm-up), gunicorn {options.workers} workers, {server.url}"
         )
         started = time.monotonic()
-        for paths in {paths for paths, _ in scenarios.values()}:
-            warm_pages(server, WORK / paths)
+        for paths, cookies in scenarios.values():
+            warm_pages(server, WORK / paths, WORK / cookies if cookies else None)
         print(f"-- every page rendered once, in {time.monotonic() - started:.1f} s", flush=True)
         views_before = meter_views_counted()
         for name, (paths, cookies) in scenarios.items():
