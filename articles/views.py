@@ -164,7 +164,8 @@ def _comments_html(request, article: Article, messages: str, form: str | None) -
     context = {
         "article": article,
         "comments": article.comments.visible().select_related("user__profile"),
-        "refusal": comment_refusal(user=request.user, article=article),
+        # With a form slot, each reader's refusal is worked out when the slot is filled.
+        "refusal": None if form else comment_refusal(user=request.user, article=article),
         "messages_slot": messages,
         "form_slot": form,
     }
