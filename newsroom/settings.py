@@ -136,7 +136,7 @@ else:
 # Rendered article pages, on each web node's own disk: a read costs no round trip and no
 # worker memory, and a node that lacks a page renders it. Keys carry the content version.
 CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "BACKEND": "newsroom.page_cache.PlainFileCache",
     "LOCATION": CACHE_DIR / "pages",
     "TIMEOUT": 600,
     "OPTIONS": {"MAX_ENTRIES": 20_000},

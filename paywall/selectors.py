@@ -11,6 +11,7 @@ from paywall.conf import app_settings
 from paywall.models import FunnelDay, PaywallSettings
 
 _cache: dict[str, tuple[float, PaywallSettings]] = {}
+COPY_FIELDS = ("nudge_text", "wall_text", "donate_text", "donate_thanks_text")
 
 
 def paywall_settings() -> PaywallSettings:
@@ -23,6 +24,9 @@ def paywall_settings() -> PaywallSettings:
     if cached and time.monotonic() - cached[0] < app_settings.SETTINGS_CACHE_SECONDS:
         return cached[1]
     row = PaywallSettings.objects.filter(pk=1).first() or PaywallSettings(pk=1)
+    # Unsaved, the copy is the translatable defaults: translated here once, not on each view.
+    for name in COPY_FIELDS:
+        setattr(row, name, str(getattr(row, name)))
     _cache["settings"] = (time.monotonic(), row)
     return row
 

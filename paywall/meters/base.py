@@ -5,6 +5,7 @@ a period (a calendar month), and counts the paywall funnel. It knows no request,
 no article model: readers are opaque ids, articles are integer ids.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -35,7 +36,13 @@ class Period:
 
 def period_for(now: datetime) -> Period:
     """The calendar month containing `now`, in the paywall's time zone."""
-    local = now.astimezone(ZoneInfo(app_settings.TIME_ZONE))
+    return _period_at_minute(app_settings.TIME_ZONE, int(now.timestamp() // 60))
+
+
+# Every metered view asks; time zones move their midnights by whole minutes.
+@functools.lru_cache(maxsize=4)
+def _period_at_minute(zone: str, minute: int) -> Period:
+    local = datetime.fromtimestamp(minute * 60, ZoneInfo(zone))
     year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
     ends_at = local.replace(year=year, month=month, day=1, hour=0, minute=0, second=0)
     return Period(key=f"{local:%Y-%m}", ends_at=ends_at.replace(microsecond=0), day=local.date())

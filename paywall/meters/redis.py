@@ -12,6 +12,9 @@ from datetime import date, datetime
 
 import redis
 from django.db import transaction
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from paywall.conf import app_settings
 from paywall.meters.base import EVENTS, MeterBase, MeterResult, MeterUnavailable, Period
@@ -85,10 +88,28 @@ class RedisMeter(MeterBase):
             app_settings.FUNNEL_TTL,
         ]
         try:
-            allowed, count = self._read(keys=keys, args=args)
+            allowed, count = self._script_call(self._read, keys, args)
         except redis.RedisError as error:
             raise MeterUnavailable(str(error)) from error
         return MeterResult(allowed=bool(allowed), count=int(count))
+
+    def _script_call(self, script, keys: list, args: list):
+        """The script on one pooled connection, sent directly: the client's command machinery
+        cost twice the round trip itself on the article page (docs/benchmarks.md)."""
+        pool = self.client.connection_pool
+        connection = pool.get_connection()  # one the server has closed is opened anew
+        try:
+            try:
+                connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+                return connection.read_response()
+            except NoScriptError:  # the server has lost its scripts: a restart or a flush
+                connection.send_command("EVAL", script.script, len(keys), *keys, *args)
+                return connection.read_response()
+        except (RedisConnectionError, RedisTimeoutError):
+            connection.disconnect()  # a late reply would otherwise answer the next command
+            raise
+        finally:
+            pool.release(connection)
 
     def bump(self, *, event: str, article_id: int, day: date) -> None:
         key = f"{funnel_prefix()}{day.isoformat()}"

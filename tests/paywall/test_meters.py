@@ -131,3 +131,31 @@ def test_a_meter_store_that_cannot_be_reached_raises_meter_unavailable():
     meter = RedisMeter("redis://127.0.0.1:9/0")  # the discard port: nothing listens
     with pytest.raises(MeterUnavailable):
         read(meter, "anyone", 1)
+
+
+def test_the_redis_meter_loads_its_script_again_when_the_server_has_lost_it(reader_id):
+    from tests.paywall.conftest import redis_meter
+
+    meter = redis_meter()
+    read(meter, reader_id, 1)
+    meter.client.script_flush()
+    assert read(meter, reader_id, 2) == (True, 2)
+    assert meter.client.script_exists(meter._read.sha) == [True]
+
+
+def test_the_redis_meter_reconnects_when_the_server_dropped_its_connection(reader_id):
+    """As after a Redis restart: the pooled connection is dead, the view still counts."""
+    import redis
+    from django.conf import settings
+
+    from tests.paywall.conftest import redis_meter
+
+    meter = redis_meter()
+    read(meter, reader_id, 1)
+    pool = meter.client.connection_pool
+    pooled = pool.get_connection()
+    pooled.send_command("CLIENT", "ID")
+    client_id = pooled.read_response()
+    pool.release(pooled)
+    assert redis.Redis.from_url(settings.REDIS_URL).client_kill_filter(_id=client_id) == 1
+    assert read(meter, reader_id, 2) == (True, 2)
