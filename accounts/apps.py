@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Readers"
+
+    def ready(self):
+        from allauth.account.models import EmailAddress
+
+        from paywall.models import Donor
+
+        for model in (EmailAddress, Donor):
+            uid = f"account-facts-{model.__name__}"
+            post_save.connect(_facts_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(_facts_changed, sender=model, dispatch_uid=uid)
+
+
+def _facts_changed(sender, instance, **kwargs):
+    """What the article page knows of a reader (accounts/selectors.py) is out of date."""
+    from accounts.selectors import account_facts_forget
+
+    account_facts_forget(instance.user_id)

@@ -9,13 +9,13 @@ vouches for none of them; nothing else of HTML survives.
 from datetime import datetime, timedelta
 
 import nh3
-from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import urlize
 from django.utils.translation import gettext as _
 
+from accounts.selectors import account_facts
 from articles.caching import content_changed
 from articles.models import Article, Comment, CommentThread
 
@@ -38,13 +38,19 @@ def comments_closed(article: Article) -> bool:
     return CommentThread.objects.filter(article_id=article.pk, is_closed=True).exists()
 
 
-def comment_refusal(*, user, article: Article) -> str | None:
-    """Why this user may not comment on this article now, or None if they may."""
+def comment_refusal(
+    *, user, article: Article, verified: bool | None = None, closed: bool | None = None
+) -> str | None:
+    """Why this user may not comment on this article now, or None if they may.
+
+    `verified` (the user's email) and `closed` (the thread), when the caller knows them, save
+    their queries; the article page does.
+    """
     if not user.is_authenticated:
         return _("Register or log in to join the conversation.")
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+    if not (account_facts(user).email_verified if verified is None else verified):
         return _("Confirm your email address to comment.")
-    if comments_closed(article):
+    if comments_closed(article) if closed is None else closed:
         return _("Comments are closed on this article.")
     return None
 
@@ -82,3 +88,4 @@ def comments_delete(*, comments) -> None:
 @transaction.atomic
 def comments_close(*, article: Article, closed: bool) -> None:
     CommentThread.objects.update_or_create(article=article, defaults={"is_closed": closed})
+    transaction.on_commit(content_changed)  # stored pages hold the thread's state

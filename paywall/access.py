@@ -12,6 +12,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from accounts.selectors import request_account_facts
 from paywall.crawlers import crawler_verified
 from paywall.identity import Reader, reader_dump, reader_load
 from paywall.meters.base import MeterBase, MeterUnavailable, period_for
@@ -94,8 +95,8 @@ class ReaderAccess:
     def donor_until(self) -> int:
         """Until when (unix seconds) this reader counts as a recent donor."""
         user = self.request.user
-        donor = getattr(user, "donor", None) if user.is_authenticated else None
-        return max(self.reader.donor_until, int(donor.until.timestamp()) if donor else 0)
+        until = request_account_facts(self.request).donor_until if user.is_authenticated else None
+        return max(self.reader.donor_until, int(until.timestamp()) if until else 0)
 
     def _appeal(self, full: bool, now: int, rules) -> bool:
         quiet_until = max(self.reader.quiet_until, self.donor_until())

@@ -165,3 +165,34 @@ def test_registered_readers_share_a_page_but_each_gets_their_own_form(published_
     assert page.count('name="csrfmiddlewaretoken"') == 2  # the comment and the alerts forms
     for user in (unverified, confirmed):
         assert user.email not in "".join(pages[user.pk])
+
+
+@pytest.mark.django_db
+def test_a_registered_reader_s_stored_page_costs_one_query(published_article):
+    """The user the session names; what the page needs to know of them is in the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = published_article.get_absolute_url()
+    client = Client()
+    client.force_login(verified(factories.UserFactory()))
+    client.get(url)  # the page stored, the session in the cache
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert 'class="comment-form"' in page
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+@pytest.mark.django_db
+def test_closing_the_conversation_reaches_the_stored_page(
+    published_article, django_capture_on_commit_callbacks
+):
+    url = published_article.get_absolute_url()
+    client = Client()
+    client.force_login(verified(factories.UserFactory()))
+    assert 'class="comment-form"' in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        comments.comments_close(article=published_article, closed=True)
+    page = client.get(url).content.decode()
+    assert "Comments are closed on this article." in page
+    assert 'class="comment-form"' not in page
