@@ -33,14 +33,17 @@ class Reader:
         return changed
 
 
+# A cookie written by another release may carry fields this one does not know.
+READER_FIELDS = frozenset(f.name for f in fields(Reader))
+
+
 def reader_load(cookies) -> tuple[Reader, bool]:
     """The reader named by the request's cookie, and whether the cookie must be (re)issued."""
     value = cookies.get(app_settings.COOKIE_NAME)
     if value:
         try:
             data = signing.loads(value, salt=SALT)
-            known = {f.name for f in fields(Reader)}
-            return Reader(**{k: v for k, v in data.items() if k in known}), False
+            return Reader(**{k: v for k, v in data.items() if k in READER_FIELDS}), False
         except (signing.BadSignature, TypeError, ValueError, AttributeError):
             pass
     return Reader(), True
