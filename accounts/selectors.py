@@ -14,6 +14,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+# In the key: a release that changes AccountFacts must not read the old ones.
+FACTS_FORMAT = 1
 # Bounds how long a change made in a way that sends no signal (an SQL update) goes unseen.
 FACTS_SECONDS = 300
 
@@ -25,7 +27,7 @@ class AccountFacts:
 
 
 def _key(user_id: int) -> str:
-    return f"accounts:facts:{user_id}"
+    return f"accounts:facts:{FACTS_FORMAT}:{user_id}"
 
 
 def account_facts(user) -> AccountFacts:

@@ -535,3 +535,8 @@ class CommentThreadAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         comments.comments_close(article=obj.article, closed=obj.is_closed)
+
+    def has_delete_permission(self, request, obj=None):
+        """Reopening is unticking "closed", which reaches the stored pages; a deletion would
+        not."""
+        return False

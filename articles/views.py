@@ -13,9 +13,10 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from accounts.selectors import request_account_facts
@@ -166,10 +167,12 @@ def _forms_html(request, article: ArticleRef, shell: PageShell) -> dict[str, str
         closed=shell.comments_closed,
     )
     token = get_token(request)
-    return {
-        "comment_form": _form_html("comment_form", article.pk, refusal).replace(TOKEN_MARK, token),
-        "alerts_form": _form_html("alerts_form", 0, None).replace(TOKEN_MARK, token),  # no article
+    where = (get_language(), get_script_prefix())  # what the stored HTML was rendered for
+    forms = {
+        "comment_form": _form_html(*where, "comment_form", article.pk, refusal),
+        "alerts_form": _form_html(*where, "alerts_form", 0, None),  # names no article
     }
+    return {name: html.replace(TOKEN_MARK, token) for name, html in forms.items()}
 
 
 FORM_TEMPLATES = {
@@ -182,8 +185,11 @@ TOKEN_MARK = "csrftokenmark5e0c"  # noqa: S105 - a stand-in, not a secret
 
 
 @functools.lru_cache(maxsize=4096)
-def _form_html(name: str, article_id: int, refusal: str | None) -> str:
-    """A signed-in reader's form as every such reader gets it, but for the token."""
+def _form_html(
+    language: str, script_prefix: str, name: str, article_id: int, refusal: str | None
+) -> str:
+    """A signed-in reader's form as every such reader gets it, but for the token. The
+    language and the script prefix, active while it renders, are in the key."""
     context = {
         "user": {"is_authenticated": True},  # all the templates ask of a signed-in reader
         "article": {"pk": article_id},
@@ -230,12 +236,14 @@ def article_detail(request, slug):
     kind = "registered" if request.user.is_authenticated else "anonymous"
     shell = _stored_shell(request, slug, kind)
     if shell is None:
-        return _moved_or_404(slug)
-    article = ArticleRef(pk=shell.article_id, is_free=shell.is_free)
-    response = _article_page(request, article, shell, reader_access(request, article))
+        response = _moved_or_404(slug)
+    else:
+        article = ArticleRef(pk=shell.article_id, is_free=shell.is_free)
+        response = _article_page(request, article, shell, reader_access(request, article))
     # The page holds per-reader prompts and, past the wall, only the lead: no shared cache
-    # may keep it, and the reader's own browser checks back before reusing it. Set as they
-    # are (the response is new), which costs less than the decorators' parsing and merging.
+    # may keep it, and the reader's own browser checks back before reusing it (a redirect
+    # too: an editor may change it). Set as they are (the response is new), which costs less
+    # than the decorators' parsing and merging.
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Cookie"
     return response

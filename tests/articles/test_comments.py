@@ -196,3 +196,27 @@ def test_closing_the_conversation_reaches_the_stored_page(
     page = client.get(url).content.decode()
     assert "Comments are closed on this article." in page
     assert 'class="comment-form"' not in page
+
+
+@pytest.mark.django_db
+def test_posting_asks_the_database_not_the_page_s_cached_facts(published_article):
+    """The page may keep "unconfirmed" for a few minutes; a reader who has just confirmed
+    (here by an update that sends no signal) can post at once."""
+    reader = factories.UserFactory()
+    address = EmailAddress.objects.create(user=reader, email=reader.email, verified=False)
+    client = Client()
+    client.force_login(reader)
+    url = published_article.get_absolute_url()
+    assert "Confirm your email address to comment." in client.get(url).content.decode()
+    EmailAddress.objects.filter(pk=address.pk).update(verified=True)
+    assert "Confirm your email address to comment." in client.get(url).content.decode()
+    assert comments.comment_create(article=published_article, user=reader, body="Now I may.")
+
+
+@pytest.mark.django_db
+def test_a_thread_is_reopened_in_the_admin_not_deleted():
+    from django.contrib.admin import site
+
+    from articles.models import CommentThread
+
+    assert not site._registry[CommentThread].has_delete_permission(None)
