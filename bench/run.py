@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -27,6 +28,8 @@ WORK = ROOT / "var" / "bench"
 DATABASE = "newsroom_bench"
 REDIS_URL = "redis://127.0.0.1:6379/9"
 TARGET_RATIO = 0.7
+# The summary's pages, in the order the issue lists them.
+REPORTED = ("article_anon", "article_registered", "home", "floor")
 TARGET_P99_MS = 100
 TARGET_RSS_MB = 100
 
@@ -131,6 +134,17 @@ def wrk(server: Server, *, paths: Path, cookies: Path | None, seconds: int, conn
     }
 
 
+def combined(runs: list[dict]) -> dict:
+    """One page's rounds: the mean rate, the median p50 and p99 (wrk cannot merge its
+    histograms; every round's is printed too), every error."""
+    return {
+        "rps": round(statistics.mean(run["rps"] for run in runs), 1),
+        "p50_ms": round(statistics.median(run["p50_ms"] for run in runs), 2),
+        "p99_ms": round(statistics.median(run["p99_ms"] for run in runs), 2),
+        "non_2xx": sum(run["non_2xx"] for run in runs),
+    }
+
+
 def meter_views_counted() -> int:
     """Article views the meter counted in Redis (its funnel counters ride in the same call)."""
     client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
@@ -158,7 +172,14 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=21, help="measured per page, in all")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the pages take turns this many times, so that a ratio compares runs a few "
+        "seconds apart on a machine whose speed drifts",
+    )
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument(
         "--load-seconds", type=int, default=60, help="the load test's length; 0 skips it"
@@ -171,45 +192,57 @@ def main() -> None:
     build_data_set(options, env)
     (WORK / "home_paths.txt").write_text("/\n")
     (WORK / "floor_paths.txt").write_text("/bench/floor/\n")
+    # The floor next to the two pages compared with it.
     scenarios = {
         "article_anon": ("article_paths.txt", "anonymous_cookies.txt"),
-        "article_registered": ("article_paths.txt", "registered_cookies.txt"),
-        "home": ("home_paths.txt", None),
         "floor": ("floor_paths.txt", None),
+        "home": ("home_paths.txt", None),
+        "article_registered": ("article_paths.txt", "registered_cookies.txt"),
     }
     results = {}
     with Server(env=env, workers=options.workers, log=WORK / "gunicorn.log") as server:
         save_floor_page(server)
         print(
-            f"-- wrk: {options.connections} connections, {options.seconds} s each "
-            f"(after {options.warmup} s warm-up), gunicorn {options.workers} workers, {server.url}"
+            f"-- wrk: {options.connections} connections, {options.seconds} s per page in "
+            f"{options.rounds} rounds taken in turn (after {options.warmup} s warm-up), "
+            f"gunicorn {options.workers} workers, {server.url}"
         )
         started = time.monotonic()
         for paths, cookies in scenarios.values():
             warm_pages(server, WORK / paths, WORK / cookies if cookies else None)
         print(f"-- every page rendered once, in {time.monotonic() - started:.1f} s", flush=True)
         views_before = meter_views_counted()
-        for name, (paths, cookies) in scenarios.items():
+        for paths, cookies in scenarios.values():
             files = {"paths": WORK / paths, "cookies": WORK / cookies if cookies else None}
             wrk(server, **files, seconds=options.warmup, connections=options.connections)
-            results[name] = wrk(
-                server, **files, seconds=options.seconds, connections=options.connections
-            )
-            figures = results[name]
+        runs = {name: [] for name in scenarios}
+        seconds = max(1, options.seconds // options.rounds)
+        for _ in range(options.rounds):
+            for name, (paths, cookies) in scenarios.items():
+                files = {"paths": WORK / paths, "cookies": WORK / cookies if cookies else None}
+                runs[name].append(
+                    wrk(server, **files, seconds=seconds, connections=options.connections)
+                )
+        for name, figures in runs.items():
+            results[name] = combined(figures)
+            rounds = ", ".join(f"{r['rps']:.0f} req/s p99 {r['p99_ms']:.0f} ms" for r in figures)
             print(
-                f"{name:<20} {figures['rps']:>8.1f} req/s   p50 {figures['p50_ms']:>7.2f} ms"
-                f"   p99 {figures['p99_ms']:>7.2f} ms   non-2xx {figures['non_2xx']}",
+                f"{name:<20} {results[name]['rps']:>8.1f} req/s   p50 "
+                f"{results[name]['p50_ms']:>7.2f} ms   p99 {results[name]['p99_ms']:>7.2f} ms"
+                f"   non-2xx {results[name]['non_2xx']}   (rounds: {rounds})",
                 flush=True,
             )
         rss, pss = server.worker_rss_mb(), server.worker_pss_mb()
     views = meter_views_counted() - views_before
 
     def ratio(name: str) -> float:
-        floor = results["floor"]["rps"]
-        return round(results[name]["rps"] / floor, 3) if floor else 0.0
+        """The median over the rounds of the page against the floor measured next to it."""
+        pairs = zip(runs[name], runs["floor"], strict=True)
+        ratios = [page["rps"] / floor["rps"] if floor["rps"] else 0.0 for page, floor in pairs]
+        return round(statistics.median(ratios), 3)
 
     summary = {
-        **results,
+        **{name: results[name] for name in REPORTED},
         "ratio_article_anon": ratio("article_anon"),
         "ratio_home": ratio("home"),
         "worker_rss_mb": round(max(rss), 1),
