@@ -1,0 +1,50 @@
+"""Signed-in readers' rows come from the cache (accounts/backends.py); what changes a row
+reaches their next request all the same, and staff rows always come from the database."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from tests import factories
+
+User = get_user_model()
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def signed_in_as(client, path="/accounts/email/") -> bool:
+    """Whether the client's session still signs them in: the email page sends others away."""
+    return client.get(path).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda user: setattr(user, "is_active", False) or user.save(), id="closed"),
+        pytest.param(
+            lambda user: user.set_password("a-new-long-password-7") or user.save(),
+            id="new password",
+        ),
+        pytest.param(lambda user: user.delete(), id="deleted"),
+    ],
+)
+def test_a_change_to_a_reader_s_row_reaches_their_next_request(change):
+    user = factories.UserFactory()
+    client = signed_in(user)
+    assert signed_in_as(client)  # the row is now in the cache
+    change(User.objects.get(pk=user.pk))
+    assert not signed_in_as(client)
+
+
+@pytest.mark.django_db
+def test_staff_rows_are_read_from_the_database_on_every_request(editor):
+    client = signed_in(editor)
+    assert client.get("/admin/").status_code == 200
+    # An SQL update sends no signal: only a row read anew sees it.
+    User.objects.filter(pk=editor.pk).update(is_staff=False)
+    assert client.get("/admin/").status_code == 302
