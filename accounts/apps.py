@@ -12,24 +12,25 @@ class AccountsConfig(AppConfig):
 
         from paywall.models import Donor
 
-        for model in (EmailAddress, Donor):
-            uid = f"account-facts-{model.__name__}"
-            post_save.connect(_facts_changed, sender=model, dispatch_uid=uid)
-            post_delete.connect(_facts_changed, sender=model, dispatch_uid=uid)
-        user_model = get_user_model()
-        post_save.connect(_user_changed, sender=user_model, dispatch_uid="cached-user")
-        post_delete.connect(_user_changed, sender=user_model, dispatch_uid="cached-user")
+        # The user row, and the email addresses and donor record it carries the facts of.
+        for model, user_id in (
+            (get_user_model(), "pk"),
+            (EmailAddress, "user_id"),
+            (Donor, "user_id"),
+        ):
+            receiver = _row_changed(user_id)
+            uid = f"cached-user-{model.__name__}"
+            post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+            post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
 
 
-def _facts_changed(sender, instance, **kwargs):
-    """What the article page knows of a reader (accounts/selectors.py) is out of date."""
-    from accounts.selectors import account_facts_forget
+def _row_changed(user_id: str):
+    """A receiver that drops the signed-in reader's row kept for their requests
+    (accounts/backends.py): it, or what it carries, has changed."""
 
-    account_facts_forget(instance.user_id)
+    def receiver(sender, instance, **kwargs):
+        from accounts.backends import cached_user_forget
 
+        cached_user_forget(getattr(instance, user_id))
 
-def _user_changed(sender, instance, **kwargs):
-    """The signed-in reader's row kept for their requests (accounts/backends.py) is stale."""
-    from accounts.backends import cached_user_forget
-
-    cached_user_forget(instance.pk)
+    return receiver

@@ -1,19 +1,25 @@
-"""Sign-in backends whose signed-in readers' rows come from the cache.
+"""Sign-in backends that load a signed-in reader's row, with what the pages need to know of
+them, from the cache.
 
 Every request of a signed-in reader starts by loading their user row. On the article page
 that query (with the connection's health check before it) was a third of the page's work
 (docs/benchmarks.md), so readers' rows are kept in the cache for a few minutes and dropped
-whenever the row is saved or deleted (accounts/apps.py). Staff rows are never kept: the
-admin always sees the database's word on who is staff, active or verified.
+whenever the row, one of its email addresses or its donor record is saved or deleted
+(accounts/apps.py). The row carries whether the reader's email is confirmed and until when
+they count as a donor (accounts/selectors.py), so a page needs no second lookup. Staff rows
+are never kept: the admin always has the database's word on who is staff or active.
 """
 
 from allauth.account import auth_backends
-from django.contrib.auth import backends
+from allauth.account.models import EmailAddress
+from django.contrib.auth import backends, get_user_model
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 
-# In the key: a release that changes the user model must not read the old rows.
-USER_FORMAT = 1
+# In the key: a release that changes the user model or its annotations must not read the
+# old rows.
+USER_FORMAT = 2
 # Bounds how long a change made in a way that sends no signal (an SQL update) goes unseen.
 USER_SECONDS = 300
 
@@ -22,12 +28,25 @@ def _key(user_id) -> str:
     return f"accounts:user:{USER_FORMAT}:{user_id}"
 
 
+def user_with_facts(user_id):
+    """The user row, with `email_verified` and `donor_until` (None if never a donor)."""
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    return (
+        get_user_model()
+        ._default_manager.annotate(email_verified=Exists(verified), donor_until=F("donor__until"))
+        .filter(pk=user_id)
+        .first()
+    )
+
+
 class CachedReaderMixin:
     def get_user(self, user_id):
         user = cache.get(_key(user_id))
         if user is None:
-            user = super().get_user(user_id)
-            if user is not None and not user.is_staff:
+            user = user_with_facts(user_id)
+            if user is None or not self.user_can_authenticate(user):
+                return None
+            if not user.is_staff:
                 cache.set(_key(user_id), user, USER_SECONDS)
         return user
 

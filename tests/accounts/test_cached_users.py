@@ -2,6 +2,7 @@
 reaches their next request all the same, and staff rows always come from the database."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -48,3 +49,15 @@ def test_staff_rows_are_read_from_the_database_on_every_request(editor):
     # An SQL update sends no signal: only a row read anew sees it.
     User.objects.filter(pk=editor.pk).update(is_staff=False)
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_an_email_reaches_the_reader_s_next_page(published_article):
+    user = factories.UserFactory()
+    client = signed_in(user)
+    url = published_article.get_absolute_url()
+    assert "Confirm your email address to comment." in client.get(url).content.decode()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    page = client.get(url).content.decode()
+    assert 'class="comment-form"' in page
+    assert "Confirm your email address to comment." not in page
