@@ -1,14 +1,20 @@
 """The benchmark's readers: a meter fill for anonymous readers, sessions for registered ones.
 
 Run by bench/run.py after `seed_demo`, with the benchmark's environment. Writes, one per
-line: the metered article paths, the anonymous readers' cookies (each reader already has some
-reads this month, put there through the meter's own interface) and registered readers'
-session cookies.
+line: the metered article paths, and each reader's cookies as their browser holds them after
+the reads they already made this month. wrk sends the same cookies again and again and never
+stores what a response sets, so cookies that lacked what a browser keeps would make every
+view pay for setting it again.
+- Anonymous readers: some reads, put there through the meter's own interface; the donation
+  appeal came with the first of them, so the cookie says when.
+- Registered readers: the session, and the cookies their first article page set (the CSRF
+  token's, and the reader cookie with the appeal shown).
 """
 
 import argparse
 import os
 import random
+import time
 from pathlib import Path
 
 import django
@@ -24,7 +30,6 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     django.setup()
 
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.http import HttpResponse
     from django.test import Client
@@ -54,7 +59,10 @@ def main() -> None:
     for _ in range(options.readers):
         reader = Reader()
         # Some reads already this month, below the wall, so that most benchmark views count.
-        for article_id, _slug in rng.sample(metered, rng.randint(0, rules.wall_after // 2)):
+        reads = rng.sample(metered, rng.randint(0, rules.wall_after // 2))
+        if reads:
+            reader.appeal_at = int(time.time())
+        for article_id, _slug in reads:
             meter.read(
                 reader=reader.id,
                 article_id=article_id,
@@ -77,9 +85,8 @@ def main() -> None:
         )
         client = Client()
         client.force_login(user)
-        sessions.append(
-            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-        )
+        client.get(f"/articles/{metered[n % len(metered)][1]}/")
+        sessions.append("; ".join(f"{name}={c.value}" for name, c in client.cookies.items()))
     (options.out / "registered_cookies.txt").write_text("\n".join(sessions) + "\n")
     print(
         f"Prepared {len(metered)} metered paths, {len(cookies)} anonymous readers with "
