@@ -8,8 +8,15 @@ whenever the row, one of its email addresses or its donor record is saved or del
 (accounts/apps.py). The row carries whether the reader's email is confirmed and until when
 they count as a donor (accounts/selectors.py), so a page needs no second lookup. Staff rows
 are never kept: the admin always has the database's word on who is staff or active.
+
+A kept row includes the reader's password hash (a session is checked against it), so the
+cache must be as private as the database; it already holds everyone's sessions. A change is
+marked in the cache for a few seconds rather than deleted, and rows are only added, never
+written over: a request that read the row before the change cannot put it back. A change
+made while the cache is unreachable, or by an SQL update, is seen within USER_SECONDS.
 """
 
+import django
 from allauth.account import auth_backends
 from allauth.account.models import EmailAddress
 from django.contrib.auth import backends, get_user_model
@@ -17,15 +24,19 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 
-# In the key: a release that changes the user model or its annotations must not read the
-# old rows.
+# In the key, with Django's version: a release that changes the user model or its
+# annotations must not read the old rows.
 USER_FORMAT = 2
 # Bounds how long a change made in a way that sends no signal (an SQL update) goes unseen.
 USER_SECONDS = 300
+# How long a changed row is read from the database only: longer than any request that may
+# have read it before the change.
+CHANGED_SECONDS = 30
+CHANGED = "changed"
 
 
 def _key(user_id) -> str:
-    return f"accounts:user:{USER_FORMAT}:{user_id}"
+    return f"accounts:user:{USER_FORMAT}:{django.get_version()}:{user_id}"
 
 
 def user_with_facts(user_id):
@@ -42,12 +53,12 @@ def user_with_facts(user_id):
 class CachedReaderMixin:
     def get_user(self, user_id):
         user = cache.get(_key(user_id))
-        if user is None:
+        if user is None or user == CHANGED:
             user = user_with_facts(user_id)
             if user is None or not self.user_can_authenticate(user):
                 return None
             if not user.is_staff:
-                cache.set(_key(user_id), user, USER_SECONDS)
+                cache.add(_key(user_id), user, USER_SECONDS)  # not over a change's mark
         return user
 
 
@@ -60,7 +71,7 @@ class AuthenticationBackend(CachedReaderMixin, auth_backends.AuthenticationBacke
 
 
 def cached_user_forget(user_id) -> None:
-    """At once, and again once the change is committed: a request read in between may have
-    put the old row back."""
-    cache.delete(_key(user_id))
-    transaction.on_commit(lambda: cache.delete(_key(user_id)))
+    """At once, and again once the change is committed (a request may have stored the row
+    in between)."""
+    cache.set(_key(user_id), CHANGED, CHANGED_SECONDS)
+    transaction.on_commit(lambda: cache.set(_key(user_id), CHANGED, CHANGED_SECONDS))

@@ -20,6 +20,8 @@ class AccountFacts:
 def account_facts(user) -> AccountFacts:
     if not hasattr(user, "email_verified"):
         user = user_with_facts(user.pk)
+        if user is None:  # deleted since the request began
+            return AccountFacts(False, None)
     return AccountFacts(user.email_verified, user.donor_until)
 
 

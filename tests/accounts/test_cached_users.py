@@ -4,8 +4,10 @@ reaches their next request all the same, and staff rows always come from the dat
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 
+from accounts import backends
 from tests import factories
 
 User = get_user_model()
@@ -61,3 +63,33 @@ def test_confirming_an_email_reaches_the_reader_s_next_page(published_article):
     page = client.get(url).content.decode()
     assert 'class="comment-form"' in page
     assert "Confirm your email address to comment." not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_read_before_a_change_cannot_be_put_back_after_it():
+    user = factories.UserFactory()
+    client = signed_in(user)
+    read_before = backends.user_with_facts(user.pk)  # by a request still in flight
+    closed = User.objects.get(pk=user.pk)
+    closed.is_active = False
+    closed.save()
+    # That request stores the row it read, as get_user does, after the change.
+    cache.add(backends._key(user.pk), read_before, backends.USER_SECONDS)
+    assert not signed_in_as(client)
+
+
+@pytest.mark.django_db
+def test_changing_a_password_writes_only_the_password():
+    """The signed-in reader's row may be the cached one: a change made meanwhile stays."""
+    user = factories.UserFactory(first_name="Ada")
+    client = signed_in(user)
+    assert signed_in_as(client)  # the row is now in the cache
+    User.objects.filter(pk=user.pk).update(first_name="Grace")  # no signal
+    new = "a-new-long-password-7"
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "correct-horse-battery", "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new) and user.first_name == "Grace"
