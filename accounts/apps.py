@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 
+SIGN_IN_FIELDS = frozenset({"last_login"})
+
 
 class AccountsConfig(AppConfig):
     name = "accounts"
@@ -28,9 +30,11 @@ def _row_changed(user_id: str):
     """A receiver that drops the signed-in reader's row kept for their requests
     (accounts/backends.py): it, or what it carries, has changed."""
 
-    def receiver(sender, instance, **kwargs):
+    def receiver(sender, instance, update_fields=None, **kwargs):
         from accounts.backends import cached_user_forget
 
+        if update_fields == SIGN_IN_FIELDS:
+            return  # a sign-in, which moves only the time of the last one: no page shows it
         cached_user_forget(getattr(instance, user_id))
 
     return receiver

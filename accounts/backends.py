@@ -35,7 +35,7 @@ CHANGED_SECONDS = 30
 CHANGED = "changed"
 
 
-def _key(user_id) -> str:
+def cached_user_key(user_id) -> str:
     return f"accounts:user:{USER_FORMAT}:{django.get_version()}:{user_id}"
 
 
@@ -52,13 +52,13 @@ def user_with_facts(user_id):
 
 class CachedReaderMixin:
     def get_user(self, user_id):
-        user = cache.get(_key(user_id))
+        user = cache.get(cached_user_key(user_id))
         if user is None or user == CHANGED:
             user = user_with_facts(user_id)
             if user is None or not self.user_can_authenticate(user):
                 return None
             if not user.is_staff:
-                cache.add(_key(user_id), user, USER_SECONDS)  # not over a change's mark
+                cache.add(cached_user_key(user_id), user, USER_SECONDS)  # not over a change's mark
         return user
 
 
@@ -73,5 +73,5 @@ class AuthenticationBackend(CachedReaderMixin, auth_backends.AuthenticationBacke
 def cached_user_forget(user_id) -> None:
     """At once, and again once the change is committed (a request may have stored the row
     in between)."""
-    cache.set(_key(user_id), CHANGED, CHANGED_SECONDS)
-    transaction.on_commit(lambda: cache.set(_key(user_id), CHANGED, CHANGED_SECONDS))
+    cache.set(cached_user_key(user_id), CHANGED, CHANGED_SECONDS)
+    transaction.on_commit(lambda: cache.set(cached_user_key(user_id), CHANGED, CHANGED_SECONDS))

@@ -9,6 +9,7 @@ from django.test import Client
 
 from accounts import backends
 from tests import factories
+from tests.articles.test_comments import changes_settled, verified
 
 User = get_user_model()
 
@@ -37,9 +38,10 @@ def signed_in_as(client, path="/accounts/email/") -> bool:
     ],
 )
 def test_a_change_to_a_reader_s_row_reaches_their_next_request(change):
-    user = factories.UserFactory()
+    user = changes_settled(verified(factories.UserFactory()))
     client = signed_in(user)
-    assert signed_in_as(client)  # the row is now in the cache
+    assert signed_in_as(client)
+    assert cache.get(backends.cached_user_key(user.pk)).pk == user.pk  # the row is cached
     change(User.objects.get(pk=user.pk))
     assert not signed_in_as(client)
 
@@ -55,7 +57,7 @@ def test_staff_rows_are_read_from_the_database_on_every_request(editor):
 
 @pytest.mark.django_db(transaction=True)
 def test_confirming_an_email_reaches_the_reader_s_next_page(published_article):
-    user = factories.UserFactory()
+    user = changes_settled(factories.UserFactory())
     client = signed_in(user)
     url = published_article.get_absolute_url()
     assert "Confirm your email address to comment." in client.get(url).content.decode()
@@ -67,14 +69,15 @@ def test_confirming_an_email_reaches_the_reader_s_next_page(published_article):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_row_read_before_a_change_cannot_be_put_back_after_it():
-    user = factories.UserFactory()
+    user = changes_settled(verified(factories.UserFactory()))
     client = signed_in(user)
+    assert signed_in_as(client)
     read_before = backends.user_with_facts(user.pk)  # by a request still in flight
     closed = User.objects.get(pk=user.pk)
     closed.is_active = False
     closed.save()
     # That request stores the row it read, as get_user does, after the change.
-    cache.add(backends._key(user.pk), read_before, backends.USER_SECONDS)
+    cache.add(backends.cached_user_key(user.pk), read_before, backends.USER_SECONDS)
     assert not signed_in_as(client)
 
 
@@ -82,8 +85,12 @@ def test_a_row_read_before_a_change_cannot_be_put_back_after_it():
 def test_changing_a_password_writes_only_the_password():
     """The signed-in reader's row may be the cached one: a change made meanwhile stays."""
     user = factories.UserFactory(first_name="Ada")
-    client = signed_in(user)
-    assert signed_in_as(client)  # the row is now in the cache
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client = signed_in(changes_settled(user))
+    assert signed_in_as(client)
+    assert (
+        cache.get(backends.cached_user_key(user.pk)).first_name == "Ada"
+    )  # the row is in the cache
     User.objects.filter(pk=user.pk).update(first_name="Grace")  # no signal
     new = "a-new-long-password-7"
     response = client.post(
