@@ -5,8 +5,9 @@ line: the metered article paths, and each reader's cookies as their browser hold
 the reads they already made this month. wrk sends the same cookies again and again and never
 stores what a response sets, so cookies that lacked what a browser keeps would make every
 view pay for setting it again.
-- Anonymous readers: some reads, put there through the meter's own interface; the donation
-  appeal came with the first of them, so the cookie says when.
+- Anonymous readers: 0 to 5 reads, put there through the meter's own interface; the donation
+  appeal came with the first of them, so the cookie says when. A reader with none is new:
+  each of their views shows the appeal and sets the cookie, as a new reader's first does.
 - Registered readers: the session, and the cookies their first article page set (the CSRF
   token's, and the reader cookie with the appeal shown).
 """
@@ -85,7 +86,8 @@ def main() -> None:
         )
         client = Client()
         client.force_login(user)
-        client.get(f"/articles/{metered[n % len(metered)][1]}/")
+        page = client.get(f"/articles/{metered[n % len(metered)][1]}/")
+        assert page.status_code == 200, page.status_code
         sessions.append("; ".join(f"{name}={c.value}" for name, c in client.cookies.items()))
     (options.out / "registered_cookies.txt").write_text("\n".join(sessions) + "\n")
     print(
