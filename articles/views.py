@@ -37,7 +37,7 @@ FRONT_CACHE_SECONDS = 60
 # This process's anonymous home page: (content version, monotonic time built, body).
 _anonymous_home: dict[str, tuple[int, float, bytes]] = {}
 # In the cache key: a deploy that changes PageShell must not read the old ones.
-PAGE_SHELL_FORMAT = 5
+PAGE_SHELL_FORMAT = 6
 
 
 FULL_ACCESS = Access(full=True)
@@ -84,8 +84,10 @@ class PageShell:
     article_id: int
     is_free: bool
     slots: tuple[str, ...]
-    parts: tuple[str, ...]  # one more than the slots: before, between and after them
-    rest: str  # the rest of the body, spliced in only for a reader with full access
+    # Encoded once when stored, not on every view. One more than the slots: before, between
+    # and after them.
+    parts: tuple[bytes, ...]
+    rest: bytes  # the rest of the body, spliced in only for a reader with full access
     comments_closed: bool
 
 
@@ -127,10 +129,11 @@ def _page_shell(request, article: Article, *, kind: str) -> PageShell:
     parts = []
     for name in slots:
         part, _, html = html.partition(f"<!--{token}:{name}-->")
-        parts.append(part)
+        parts.append(part.encode())
     rest = f'<div class="article-rest">{conditional_escape(body.rest)}</div>' if body.rest else ""
     closed = not is_preview and comments_closed(article)
-    return PageShell(article.pk, article.is_free, slots, (*parts, html), rest, closed)
+    parts.append(html.encode())
+    return PageShell(article.pk, article.is_free, slots, tuple(parts), rest.encode(), closed)
 
 
 def _article_page(
@@ -140,16 +143,16 @@ def _article_page(
     fills = _forms_html(request, article, shell) if "comment_form" in shell.slots else {}
     page = [shell.parts[0]]
     for name, part in zip(shell.slots, shell.parts[1:], strict=True):
-        html = fills[name] if name in fills else _slot_html(request, article, shell, name, access)
+        if name == "rest":
+            html = shell.rest if access.full else b""
+        else:
+            html = fills[name] if name in fills else _slot_html(request, article, name, access)
+            html = html.encode()
         page += [html, part]
-    return HttpResponse("".join(page))
+    return HttpResponse(b"".join(page))
 
 
-def _slot_html(
-    request, article: Article | ArticleRef, shell: PageShell, name: str, access: Access
-) -> str:
-    if name == "rest":
-        return shell.rest if access.full else ""
+def _slot_html(request, article: Article | ArticleRef, name: str, access: Access) -> str:
     if name == "prompts":
         return "".join(prompt_html(p, article.pk, request.path) for p in access.prompts)
     if not get_messages(request):
