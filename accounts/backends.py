@@ -11,7 +11,7 @@ are never kept: the admin always has the database's word on who is staff or acti
 
 A kept row includes the reader's password hash (a session is checked against it), so the
 cache must be as private as the database; it already holds everyone's sessions. A change is
-marked in the cache for a few seconds rather than deleted, and rows are only added, never
+marked in the cache for half a minute rather than deleted, and rows are only added, never
 written over: a request that read the row before the change cannot put it back. A change
 made while the cache is unreachable, or by an SQL update, is seen within USER_SECONDS.
 """
