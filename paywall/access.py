@@ -49,9 +49,10 @@ class ReaderAccess:
     def kind(self) -> ReaderKind:
         if self.request.user.is_authenticated:
             return ReaderKind.REGISTERED
+        # From META: `request.headers` would first copy every header of the request.
         if crawler_verified(
             ip=self.request.META.get("REMOTE_ADDR", ""),
-            user_agent=self.request.headers.get("User-Agent", ""),
+            user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
         ):
             return ReaderKind.CRAWLER
         return ReaderKind.ANONYMOUS

@@ -6,6 +6,7 @@ Keys, all with a TTL ("paywall" is PAYWALL_REDIS_PREFIX):
   FunnelDay by the beat task (so anonymous views cause no database write).
 """
 
+import threading
 import uuid
 from collections import defaultdict
 from datetime import date, datetime
@@ -75,6 +76,7 @@ class RedisMeter(MeterBase):
         )
         self._read = self.client.register_script(READ_SCRIPT)
         self._take = self.client.register_script(TAKE_SCRIPT)
+        self._local = threading.local()
 
     def read(
         self, *, reader: str, article_id: int, period: Period, limit: int, nudge_from: int
@@ -94,10 +96,10 @@ class RedisMeter(MeterBase):
         return MeterResult(allowed=bool(allowed), count=int(count))
 
     def _script_call(self, script, keys: list, args: list):
-        """The script on one pooled connection, sent directly: the client's command machinery
-        cost twice the round trip itself on the article page (docs/benchmarks.md)."""
-        pool = self.client.connection_pool
-        connection = pool.get_connection()  # one the server has closed is opened anew
+        """The script sent directly on this thread's connection: the client's command
+        machinery, and then its pool's bookkeeping, each cost as much as the round trip
+        itself on the article page (docs/benchmarks.md)."""
+        connection = self._connection()
         try:
             try:
                 connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
@@ -108,8 +110,22 @@ class RedisMeter(MeterBase):
         except (RedisConnectionError, RedisTimeoutError):
             connection.disconnect()  # a late reply would otherwise answer the next command
             raise
-        finally:
-            pool.release(connection)
+
+    def _connection(self):
+        """This thread's connection, made like the client's pool makes its own, and checked
+        the same way: one with unread data, or closed by the server (a restart), is
+        opened anew."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            pool = self.client.connection_pool
+            connection = pool.connection_class(**pool.connection_kwargs)
+            self._local.connection = connection
+        try:
+            if connection.can_read():
+                connection.disconnect()
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            connection.disconnect()
+        return connection
 
     def bump(self, *, event: str, article_id: int, day: date) -> None:
         key = f"{funnel_prefix()}{day.isoformat()}"
