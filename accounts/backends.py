@@ -36,7 +36,7 @@ CHANGED = "changed"
 
 
 def cached_user_key(user_id) -> str:
-    return f"accounts:user:{USER_FORMAT}:{django.get_version()}:{user_id}"
+    return f"accounts:user:{USER_FORMAT}:{django.__version__}:{user_id}"
 
 
 def user_with_facts(user_id):
