@@ -1,10 +1,10 @@
 """The benchmark's readers: a meter fill for anonymous readers, sessions for registered ones.
 
 Run by bench/run.py after `seed_demo`, with the benchmark's environment. Writes, one per
-line: the metered article paths, and each reader's cookies as their browser holds them after
-the reads they already made this month. wrk sends the same cookies again and again and never
-stores what a response sets, so cookies that lacked what a browser keeps would make every
-view pay for setting it again.
+line: the metered article paths, the metered floor's paths for the same articles, and each
+reader's cookies as their browser holds them after the reads they already made this month.
+wrk sends the same cookies again and again and never stores what a response sets, so
+cookies that lacked what a browser keeps would make every view pay for setting it again.
 - Anonymous readers: 0 to 5 reads, put there through the meter's own interface; the donation
   appeal came with the first of them, so the cookie says when. A reader with none is new:
   each of their views shows the appeal and sets the cookie, as a new reader's first does.
@@ -53,6 +53,9 @@ def main() -> None:
     )
     (options.out / "article_paths.txt").write_text(
         "".join(f"/articles/{slug}/\n" for _, slug in metered)
+    )
+    (options.out / "floor_metered_paths.txt").write_text(
+        "".join(f"/bench/floor/metered/{pk}/\n" for pk, _ in metered)
     )
 
     meter, rules, period = meter_load(), paywall_settings(), period_for(timezone.now())

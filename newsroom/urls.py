@@ -17,11 +17,15 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-# `make bench` only: the framework floor, the article page's bytes from memory (bench/).
+# `make bench` only: the framework floor, the article page's bytes from memory, alone and
+# after the meter's call (bench/floor.py).
 if settings.BENCH_FLOOR_FILE:
-    from bench.floor import floor
+    from bench.floor import floor, floor_metered
 
-    urlpatterns.append(path("bench/floor/", floor))
+    urlpatterns += [
+        path("bench/floor/", floor),
+        path("bench/floor/metered/<int:article_id>/", floor_metered),
+    ]
 
 if settings.SERVE_MEDIA:
     urlpatterns.append(
