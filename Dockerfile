@@ -26,7 +26,7 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 # The code stays owned by root: the app user can write only media/ and var/.
 COPY . .
-RUN SECRET_KEY=collectstatic-at-build-time-only python manage.py collectstatic --noinput --verbosity 0 \
+RUN python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p media var \
     && chown newsroom:newsroom media var
 USER newsroom

@@ -20,11 +20,12 @@ environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
 # The secret comes from SECRET_KEY, or from the file SECRET_KEY_FILE names (a Docker secret,
-# or var/secret_key that the local run generates once). Without either the process refuses
-# to start, unless DEBUG is on.
+# or var/secret_key that the local run generates once). Without either, and unless DEBUG is
+# on, it is empty: commands that sign nothing (makemigrations, check) still run, and the web
+# and Celery processes refuse to start (newsroom/secret.py).
 SECRET_KEY_FILE = Path(env("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key")))
 if "SECRET_KEY" in env or not SECRET_KEY_FILE.is_file():
-    SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-insecure")
+    SECRET_KEY = env("SECRET_KEY", default="dev-insecure" if DEBUG else "")
 else:
     SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
