@@ -241,10 +241,10 @@ def main() -> None:
             )
         rss, pss = server.worker_rss_mb(), server.worker_pss_mb()
 
-    def ratio(name: str) -> float:
+    def ratio(name: str, floor: str = "floor") -> float:
         """The median over the rounds of the page against the floor measured next to it."""
-        pairs = zip(runs[name], runs["floor"], strict=True)
-        ratios = [page["rps"] / floor["rps"] if floor["rps"] else 0.0 for page, floor in pairs]
+        pairs = zip(runs[name], runs[floor], strict=True)
+        ratios = [page["rps"] / base["rps"] if base["rps"] else 0.0 for page, base in pairs]
         return round(statistics.median(ratios), 3)
 
     summary = {
@@ -264,7 +264,8 @@ def main() -> None:
     )
     print(
         f"ratio floor_metered/floor {ratio('floor_metered'):.3f}: the ceiling for a page that "
-        "checks the reader's cookie and makes the meter's call on every view"
+        "checks the reader's cookie and makes the meter's call on every view; "
+        f"article_anon/floor_metered {ratio('article_anon', 'floor_metered'):.3f}"
     )
     print(
         f"worker RSS after the run: max {max(rss):.1f} MB "
