@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from PIL import Image as PILImage
 
 from accounts.models import Subscriber
@@ -256,5 +257,8 @@ def test_reader_editor_and_alert_journey(live_server, smtp_sink, settings, monke
             assert subscriber.state == Subscriber.State.UNSUBSCRIBED
         finally:
             browser.close()
+            # The ORM's calls inside Playwright's event loop had a connection of their own;
+            # left open, it would keep the test database from being dropped.
+            connections.close_all()
 
     assert journey.violations == {}
