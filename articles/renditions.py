@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from PIL import Image as PILImage
 
+from articles.caching import content_changed
 from articles.models import Image, Rendition
 
 WIDTHS = (320, 640, 960, 1280, 1600)
@@ -67,6 +68,8 @@ def image_renditions_create(*, image: Image) -> int:
         except IntegrityError:  # a concurrent run made this one first
             rendition.file.delete(save=False)
             made -= 1
+    if made:
+        content_changed()  # stored pages were rendered without these sizes
     return made
 
 

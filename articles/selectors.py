@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import F, Min, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, NewsroomPage, Section
+from articles.models import LIVE_STATUSES, Article, ArticleAuthor, NewsroomPage, Section
 
 TOP_STORIES = 4
 LATEST_STORIES = 10
@@ -74,6 +74,9 @@ class Front:
     latest: list[Article] = field(default_factory=list)
     breaking: list[Article] = field(default_factory=list)
     sections: list[tuple[Section, list[Article]]] = field(default_factory=list)
+    # The next moment it changes with nobody editing: a breaking story leaves the strip, or a
+    # scheduled story comes live (by query, before any go-live work has run). None: never.
+    changes_at: datetime | None = None
 
 
 def front_page(now: datetime | None = None) -> Front:
@@ -89,8 +92,11 @@ def front_page(now: datetime | None = None) -> Front:
         published.exclude(pk__in=[a.pk for a in pinned])[: TOP_STORIES + 1 + LATEST_STORIES]
     )
     ordered = pinned + rest
+    next_scheduled = Article.objects.filter(
+        status__in=LIVE_STATUSES, publish_at__gt=now
+    ).aggregate(moment=Min("publish_at"))["moment"]
     if not ordered:
-        return Front()
+        return Front(changes_at=next_scheduled)
     lead, top_count = ordered[0], TOP_STORIES + 1
     ranked = published.annotate(
         rank=Window(
@@ -100,15 +106,18 @@ def front_page(now: datetime | None = None) -> Front:
         )
     ).filter(rank__lte=SECTION_BLOCK_STORIES)
     by_section = sorted(ranked, key=lambda a: (a.section.position, a.section.name, a.rank))
+    breaking = [a for a in ordered if a.is_breaking and a.publish_at >= now - BREAKING_FOR]
+    moments = [a.publish_at + BREAKING_FOR for a in breaking]
     return Front(
         lead=lead,
         top=ordered[1:top_count],
         latest=ordered[top_count:],
-        breaking=[a for a in ordered if a.is_breaking and a.publish_at >= now - BREAKING_FOR],
+        breaking=breaking,
         sections=[
             (section, list(stories))
             for section, stories in groupby(by_section, key=lambda a: a.section)
         ][:FRONT_SECTIONS],
+        changes_at=min([*moments, next_scheduled] if next_scheduled else moments, default=None),
     )
 
 

@@ -1,6 +1,6 @@
 import functools
+import math
 import secrets
-import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -32,9 +33,11 @@ from paywall.access import Access
 from paywall.prompts import prompt_html
 
 PAGE_SIZE = 20
-# The front is the same for every reader; the breaking strip may expire within a minute.
-FRONT_CACHE_SECONDS = 60
-# This process's anonymous home page: (content version, monotonic time built, body).
+# The front is the same for every reader and is kept until it changes: an edit moves the
+# content version, and it knows when it changes by time alone (Front.changes_at). It is
+# rebuilt after this long anyway, for changes that send no signal (an SQL update).
+FRONT_MAX_SECONDS = 600
+# This process's anonymous home page: (content version, unix time it goes stale, body).
 _anonymous_home: dict[str, tuple[int, float, bytes]] = {}
 # In the cache key: a deploy that changes PageShell must not read the old ones.
 PAGE_SHELL_FORMAT = 6
@@ -58,23 +61,33 @@ def reader_access(request, article: Article | ArticleRef) -> Access:
 @require_safe
 def home(request):
     if request.user.is_authenticated:
-        return render(request, "articles/home.html", {"front": _front_html()})
+        return render(request, "articles/home.html", {"front": _front()[0]})
     # The same bytes for every anonymous reader, kept in each worker (the page is large):
-    # one small cache read for the content version, no template.
-    version, now = content_version(), time.monotonic()
+    # no template, and no cache read but the content version's, once a second.
+    version, now = content_version(), timezone.now().timestamp()
     page = _anonymous_home.get("page")
-    if page is None or page[0] != version or now - page[1] > FRONT_CACHE_SECONDS:
-        body = render(request, "articles/home.html", {"front": _front_html()}).content
-        page = _anonymous_home["page"] = (version, now, body)
+    if page is None or page[0] != version or now >= page[1]:
+        front, stale_at = _front()
+        body = render(request, "articles/home.html", {"front": front}).content
+        page = _anonymous_home["page"] = (version, stale_at, body)
     return HttpResponse(page[2])
 
 
-def _front_html() -> str:
-    return cache.get_or_set(
-        f"articles:front-html:{content_version()}",
-        lambda: render_to_string("articles/front.html", {"front": selectors.front_page()}),
-        FRONT_CACHE_SECONDS,
-    )
+def _front() -> tuple[str, float]:
+    """The front's HTML, shared by the workers through the cache, and when (unix time) it
+    goes stale: rendering it takes tens of milliseconds, which no reader should wait for
+    once a minute."""
+    key = f"articles:front-html:{content_version()}"
+    now = timezone.now()
+    stored = cache.get(key)
+    if stored is None or now.timestamp() >= stored[1]:
+        front = selectors.front_page(now)
+        stale_at = now.timestamp() + FRONT_MAX_SECONDS
+        if front.changes_at:
+            stale_at = min(stale_at, front.changes_at.timestamp())
+        stored = (render_to_string("articles/front.html", {"front": front}), stale_at)
+        cache.set(key, stored, math.ceil(stale_at - now.timestamp()))
+    return stored
 
 
 @dataclass(frozen=True)
