@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from articles.caching import content_changed
+
 
 class ArticlesConfig(AppConfig):
     name = "articles"
@@ -10,15 +12,23 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from articles.models import Author, Image, Section, Tag
 
-        # Stored pages show these (the menu, bylines, tags, pictures and their alt text) but
-        # are saved through the admin's plain forms: each change moves the content version.
+        # Stored pages show these (the menu, bylines, topics, pictures and their alt text) but
+        # the admin saves them through its plain forms: each change moves the content version.
+        # A new section joins the menu at once; a new author, topic or picture shows only once
+        # a story carries it, and saving the story moves the version.
+        post_save.connect(_version_moves, sender=Section, dispatch_uid="content-Section")
+        for model in (Tag, Author, Image):
+            uid = f"content-{model.__name__}"
+            post_save.connect(_version_moves_unless_new, sender=model, dispatch_uid=uid)
         for model in (Section, Tag, Author, Image):
-            uid = f"content-changed-{model.__name__}"
-            post_save.connect(_shown_row_changed, sender=model, dispatch_uid=uid)
-            post_delete.connect(_shown_row_changed, sender=model, dispatch_uid=uid)
+            uid = f"content-{model.__name__}"
+            post_delete.connect(_version_moves, sender=model, dispatch_uid=uid)
 
 
-def _shown_row_changed(sender, **kwargs):
-    from articles.caching import content_changed
-
+def _version_moves(sender, **kwargs):
     transaction.on_commit(content_changed)
+
+
+def _version_moves_unless_new(sender, created=False, **kwargs):
+    if not created:
+        transaction.on_commit(content_changed)

@@ -56,21 +56,29 @@ def image_renditions_create(*, image: Image) -> int:
     with image.file.open("rb") as source, PILImage.open(source) as opened:
         picture = opened.convert("RGBA" if "A" in opened.getbands() else "RGB")
     stem = image.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    made = len(wanted)
-    for rendition_format, width in wanted:
-        data, height = _encode(picture, width, rendition_format)
-        rendition = Rendition(image=image, format=rendition_format, width=width, height=height)
-        extension = "jpg" if rendition_format == Rendition.Format.JPEG else "webp"
-        rendition.file.save(f"{stem}-{width}.{extension}", ContentFile(data), save=False)
-        try:
-            with transaction.atomic():
-                rendition.save()
-        except IntegrityError:  # a concurrent run made this one first
-            rendition.file.delete(save=False)
-            made -= 1
-    if made:
-        content_changed()  # stored pages were rendered without these sizes
+    made = 0
+    try:
+        for rendition_format, width in wanted:
+            made += _rendition_make(image, picture, stem, rendition_format, width)
+    finally:
+        if made:  # stored pages were rendered without these sizes, even if a later one failed
+            content_changed()
     return made
+
+
+def _rendition_make(image: Image, picture, stem: str, rendition_format: str, width: int) -> int:
+    """1 if this size was made and saved, 0 if a concurrent run made it first."""
+    data, height = _encode(picture, width, rendition_format)
+    rendition = Rendition(image=image, format=rendition_format, width=width, height=height)
+    extension = "jpg" if rendition_format == Rendition.Format.JPEG else "webp"
+    rendition.file.save(f"{stem}-{width}.{extension}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            rendition.save()
+    except IntegrityError:
+        rendition.file.delete(save=False)
+        return 0
+    return 1
 
 
 @transaction.atomic

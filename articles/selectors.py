@@ -20,10 +20,10 @@ RELATED_STORIES = 4
 BREAKING_FOR = timedelta(hours=12)
 
 
-def article_list_published() -> QuerySet[Article]:
+def article_list_published(now: datetime | None = None) -> QuerySet[Article]:
     """Published stories with what a teaser shows (section, picture and its renditions)."""
     return (
-        Article.objects.published()
+        Article.objects.published(now)
         .select_related("section", "lead_image")
         .prefetch_related("lead_image__renditions")
         .order_by("-publish_at", "-id")
@@ -82,7 +82,7 @@ class Front:
 def front_page(now: datetime | None = None) -> Front:
     """The home front: editors' pins in their order first, then everything else by time."""
     now = now or timezone.now()
-    published = article_list_published()
+    published = article_list_published(now)
     pinned = list(
         published.filter(front_pin__isnull=False).order_by("front_pin__position", "-publish_at")[
             : TOP_STORIES + 1

@@ -18,8 +18,9 @@ urlpatterns = [
 ]
 
 # `make bench` only: the framework floor, the article page's bytes from memory, alone and
-# after the meter's call (bench/floor.py).
-if settings.BENCH_FLOOR_FILE:
+# after the meter's call (bench/floor.py). Never on a site served over HTTPS, whatever the
+# environment says: the metered floor counts views of any article id it is given.
+if settings.BENCH_FLOOR_FILE and not settings.SECURE:
     from bench.floor import floor, floor_metered
 
     urlpatterns += [

@@ -18,7 +18,7 @@ def _process(args: list[str], **env):
     return subprocess.run(args, cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)
 
 
-def _settings_process(tmp_path, **env):
+def _settings_process(**env):
     return _process([sys.executable, "-c", READ_KEY], **env)
 
 
@@ -47,7 +47,7 @@ def test_commands_that_sign_nothing_run_without_a_secret(tmp_path):
 def test_secret_is_read_from_the_named_file(tmp_path):
     key_file = tmp_path / "key"
     key_file.write_text("from-a-file-0123456789\n")
-    result = _settings_process(tmp_path, SECRET_KEY_FILE=str(key_file))
+    result = _settings_process(SECRET_KEY_FILE=str(key_file))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "from-a-file-0123456789"
 
@@ -55,5 +55,5 @@ def test_secret_is_read_from_the_named_file(tmp_path):
 def test_the_environment_wins_over_the_file(tmp_path):
     key_file = tmp_path / "key"
     key_file.write_text("from-a-file")
-    result = _settings_process(tmp_path, SECRET_KEY_FILE=str(key_file), SECRET_KEY="from-env")
+    result = _settings_process(SECRET_KEY_FILE=str(key_file), SECRET_KEY="from-env")
     assert result.stdout.strip() == "from-env"

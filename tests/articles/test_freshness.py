@@ -15,7 +15,7 @@ from articles import services
 from articles.caching import content_version
 from articles.models import Article
 from articles.renditions import image_renditions_create
-from articles.selectors import BREAKING_FOR
+from articles.selectors import BREAKING_FOR, front_page
 from articles.views import FRONT_MAX_SECONDS
 from tests import factories
 from tests.articles.reader_data import picture
@@ -61,18 +61,30 @@ def test_the_front_is_kept_until_a_breaking_story_leaves_the_strip(
         section=section,
         headline="Dam breaks",
         is_breaking=True,
-        now=clock.start - BREAKING_FOR + timedelta(minutes=10),
+        now=clock.start - BREAKING_FOR + timedelta(minutes=3),
     )
     assert "Dam breaks" in strip_text(client)
     edited_without_signal(calm, "Calm day, edited")
 
-    clock.advance(minutes=5)  # more than a minute: the front is not rebuilt on a timer
+    clock.advance(minutes=2)  # more than a minute: the front is not rebuilt on a timer
     assert "Dam breaks" in strip_text(client)
     assert "Calm day, edited" not in front_text(client)
 
-    clock.advance(minutes=6)  # the strip's moment has passed
+    clock.advance(minutes=2)  # the strip's moment has passed, well before the longest wait
     assert strip_text(client) == ""
     assert "Calm day, edited" in front_text(client)
+
+
+def test_the_front_changes_next_at_the_earliest_of_its_moments(editor, section):
+    now = timezone.now()
+    breaking = factories.article_published(
+        by=editor, section=section, is_breaking=True, now=now - timedelta(hours=1)
+    )
+    scheduled = factories.article_create(by=editor, section=section)
+    services.article_schedule(article=scheduled, by=editor, publish_at=now + timedelta(hours=2))
+    assert front_page(now).changes_at == scheduled.publish_at
+    assert front_page(now + timedelta(hours=3)).changes_at == breaking.publish_at + BREAKING_FOR
+    assert front_page(now + BREAKING_FOR).changes_at is None
 
 
 def test_a_front_with_nothing_due_is_rebuilt_after_the_longest_wait(
