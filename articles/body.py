@@ -13,6 +13,11 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import Article
 
 LEAD_PARAGRAPHS = 2
+BODY_SPLIT_FORMAT = 2
+# Top-level blocks that carry the story's text, each one "paragraph" of the lead. Headings,
+# pictures and rules between them go with the paragraph they precede.
+TEXT_BLOCKS = frozenset({"p", "ul", "ol", "blockquote", "pre"})
+OTHER_BLOCKS = frozenset({"h2", "h3", "h4", "figure", "hr"})
 VOID_ELEMENTS = frozenset({"br", "hr", "img", "wbr"})
 
 
@@ -22,16 +27,25 @@ class BodyParts:
     rest: SafeString
 
 
-class _LeadEnd(HTMLParser):
-    """Finds where the LEAD_PARAGRAPHS-th top-level paragraph closes."""
+class _ParagraphEnds(HTMLParser):
+    """Where each top-level paragraph ends (as (line, column, after-the-tag) positions).
+
+    Text and inline markup outside any block (a body typed without paragraphs, lines parted
+    only by <br>) make one paragraph, ended by the next block or the end of the body.
+    """
 
     def __init__(self):
         super().__init__(convert_charrefs=False)
         self.depth = 0
-        self.paragraphs = 0
-        self.end = None
+        self.ends: list[tuple[int, int, bool]] = []
+        self.loose = False  # inside a run of top-level text and inline markup
 
     def handle_starttag(self, tag, attrs):
+        if self.depth == 0:
+            if tag in TEXT_BLOCKS or tag in OTHER_BLOCKS:
+                self._loose_end()
+            else:
+                self.loose = True
         if tag not in VOID_ELEMENTS:
             self.depth += 1
 
@@ -39,22 +53,41 @@ class _LeadEnd(HTMLParser):
         if tag in VOID_ELEMENTS:
             return
         self.depth -= 1
-        if tag == "p" and self.depth == 0 and self.end is None:
-            self.paragraphs += 1
-            if self.paragraphs == LEAD_PARAGRAPHS:
-                self.end = self.getpos()
+        if self.depth == 0 and tag in TEXT_BLOCKS:
+            self.ends.append((*self.getpos(), True))
+
+    def handle_data(self, data):
+        if self.depth == 0 and data.strip():
+            self.loose = True
+
+    def handle_entityref(self, name):
+        self.handle_data("&")
+
+    handle_charref = handle_entityref
+
+    def close(self):
+        super().close()
+        if self.loose:
+            self.ends.append((-1, -1, False))  # the end of the body
+
+    def _loose_end(self):
+        if self.loose:
+            self.loose = False
+            self.ends.append((*self.getpos(), False))
 
 
 def body_split(html: str) -> BodyParts:
-    """Split sanitised HTML after its second top-level <p>; all of it is lead if shorter."""
-    parser = _LeadEnd()
+    """Split sanitised HTML after its second top-level paragraph, always leaving at least one
+    paragraph in the rest: a walled reader of a one-paragraph story gets none of its text."""
+    parser = _ParagraphEnds()
     parser.feed(html)
     parser.close()
-    if parser.end is None:
-        return BodyParts(lead=mark_safe(html), rest=mark_safe(""))  # noqa: S308
-    line, column = parser.end
+    shown = min(LEAD_PARAGRAPHS, len(parser.ends) - 1)
+    if shown <= 0:
+        return BodyParts(lead=mark_safe(""), rest=mark_safe(html))  # noqa: S308
+    line, column, after_tag = parser.ends[shown - 1]
     offset = sum(len(text) for text in html.splitlines(keepends=True)[: line - 1]) + column
-    cut = html.index(">", offset) + 1
+    cut = html.index(">", offset) + 1 if after_tag else offset
     return BodyParts(
         lead=mark_safe(html[:cut].strip()),  # noqa: S308 - sanitised on save
         rest=mark_safe(html[cut:].strip()),  # noqa: S308
@@ -62,6 +95,7 @@ def body_split(html: str) -> BodyParts:
 
 
 def article_body_parts(article: Article) -> BodyParts:
-    """The cached split of this saved version of the article (the key moves on every save)."""
-    key = f"articles:body:{article.pk}:{article.updated_at.timestamp()}"
+    """The cached split of this saved version of the article (the key moves on every save,
+    and with the rule: a split kept from an older one must not be served)."""
+    key = f"articles:body:{BODY_SPLIT_FORMAT}:{article.pk}:{article.updated_at.timestamp()}"
     return cache.get_or_set(key, lambda: body_split(article.body), timeout=7 * 24 * 3600)

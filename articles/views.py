@@ -40,7 +40,7 @@ FRONT_MAX_SECONDS = 600
 # This process's anonymous home page: (content version, unix time it goes stale, body).
 _anonymous_home: dict[str, tuple[int, float, bytes]] = {}
 # In the cache key: a deploy that changes PageShell must not read the old ones.
-PAGE_SHELL_FORMAT = 6
+PAGE_SHELL_FORMAT = 7
 
 
 FULL_ACCESS = Access(full=True)
