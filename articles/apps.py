@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles.models import Author, Image, Section, Tag
+        from articles.models import Article, Author, Image, Section, Tag
 
         # Stored pages show these (the menu, bylines, topics, pictures and their alt text) but
         # the admin saves them through its plain forms: each change moves the content version.
@@ -20,7 +20,8 @@ class ArticlesConfig(AppConfig):
         for model in (Tag, Author, Image):
             uid = f"content-{model.__name__}"
             post_save.connect(_version_moves_unless_new, sender=model, dispatch_uid=uid)
-        for model in (Section, Tag, Author, Image):
+        # A story deleted outright (its edits and workflow go through services.py).
+        for model in (Article, Section, Tag, Author, Image):
             uid = f"content-{model.__name__}"
             post_delete.connect(_version_moves, sender=model, dispatch_uid=uid)
 

@@ -135,7 +135,8 @@ def article_unpublish(*, article: Article, by) -> Article:
     if article.status not in (Status.PUBLISHED, Status.SCHEDULED):
         raise ValidationError(_("Only a published or scheduled story can be unpublished."))
     article.went_live_at = None
-    _set_status(article, Status.UNPUBLISHED, "went_live_at")
+    article.preview_token = ""  # a pulled story's shared links die with it
+    _set_status(article, Status.UNPUBLISHED, "went_live_at", "preview_token")
     _event(article, Action.UNPUBLISHED, by)
     transaction.on_commit(content_changed)
     return article

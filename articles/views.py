@@ -26,7 +26,15 @@ from articles.body import article_body_parts
 from articles.caching import content_version
 from articles.comments import comment_refusal, comments_closed
 from articles.links import absolute_url, share_links
-from articles.models import Article, Author, NewsroomPage, Section, SlugRedirect, Tag
+from articles.models import (
+    Article,
+    Author,
+    NewsroomPage,
+    Section,
+    SlugRedirect,
+    Status,
+    Tag,
+)
 from articles.search import article_search
 from articles.structured_data import article_json_ld
 from paywall.access import Access
@@ -44,6 +52,9 @@ PAGE_SHELL_FORMAT = 7
 
 
 FULL_ACCESS = Access(full=True)
+# What a shared preview link shows: a story that has not gone out (a scheduled one until its
+# moment).
+PREVIEW_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED)
 
 
 class ArticleRef(NamedTuple):
@@ -343,7 +354,14 @@ def staff_preview(request, pk):
 
 @require_safe
 def shared_preview(request, token):
+    """A story before it goes out, for whoever holds the link. Once it is live the link leads
+    to the public page, meter and all; once pulled, nowhere."""
     if not token:
         raise Http404
     queryset = selectors.article_with_details(Article.objects.all())
-    return _render_preview(request, get_object_or_404(queryset, preview_token=token))
+    article = get_object_or_404(queryset, preview_token=token)
+    if article.is_live():
+        return redirect(article)
+    if article.status not in PREVIEW_STATUSES:
+        raise Http404
+    return _render_preview(request, article)

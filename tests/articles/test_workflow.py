@@ -146,3 +146,31 @@ def test_an_edit_never_moves_the_workflow(editor):
     assert article.status == Status.PUBLISHED and article.first_published_at
     assert article.preview_token == ""
     assert Article.objects.published().get() == article
+
+
+def test_a_shared_preview_link_shows_a_story_only_before_it_goes_out(client, editor):
+    article = factories.article_create(by=editor, headline="Embargoed until noon")
+    token = services.article_preview_share(article=article, by=editor)
+    services.article_schedule(
+        article=article, by=editor, publish_at=timezone.now() + timedelta(hours=1)
+    )
+    assert b"Embargoed until noon" in client.get(f"/preview/shared/{token}/").content
+
+    services.article_publish(article=article, by=editor)
+    response = client.get(f"/preview/shared/{token}/")  # now the public page, metered
+    assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
+
+    services.article_unpublish(article=article, by=editor)
+    assert client.get(f"/preview/shared/{token}/").status_code == 404
+    article.refresh_from_db()
+    assert article.preview_token == ""
+
+
+def test_a_deleted_story_leaves_the_stored_pages(
+    client, editor, django_capture_on_commit_callbacks
+):
+    article = factories.article_published(by=editor, slug="to-be-deleted")
+    assert client.get("/articles/to-be-deleted/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert client.get("/articles/to-be-deleted/").status_code == 404
