@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.alerting.services import alert_create
+from articles.alerting.services import alert_create, alert_withdraw
 from articles.caching import content_changed
 from articles.images import body_pictures_complete
 from articles.models import Article, SlugRedirect, Status, WorkflowEvent
@@ -138,6 +138,7 @@ def article_unpublish(*, article: Article, by) -> Article:
     article.preview_token = ""  # a pulled story's shared links die with it
     _set_status(article, Status.UNPUBLISHED, "went_live_at", "preview_token")
     _event(article, Action.UNPUBLISHED, by)
+    alert_withdraw(article_id=article.pk)
     transaction.on_commit(content_changed)
     return article
 

@@ -74,7 +74,8 @@ def alert_plan(*, alert_id: int, now: datetime | None = None) -> int:
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert_id)
         if alert.planned_at is None:
-            _plan_rows(alert_id)
+            if _article_live(alert.article_id):  # a story pulled before planning goes to nobody
+                _plan_rows(alert_id)
             alert.planned = alert.deliveries.count()
             alert.planned_at = now or timezone.now()
             alert.save(update_fields=["planned", "planned_at"])
@@ -248,11 +249,14 @@ def alert_send_batches(*, alert_id: int) -> BatchResult:
     keeps its connection and its rendered email from one batch to the next.
     """
     result = BatchResult()
+    alert = Alert.objects.select_related("article__lead_image").get(pk=alert_id)
+    if not _article_live(alert.article_id):
+        alert_withdraw(article_id=alert.article_id)
+        return result
     batch = _claim(alert_id, timezone.now())
     if not batch:
         _finish_if_done(alert_id)
         return result
-    alert = Alert.objects.select_related("article__lead_image").get(pk=alert_id)
     email = AlertEmail(alert.article)
     recorder = _Recorder(batch)
     pacer = _Pacer()
@@ -287,7 +291,8 @@ def alert_send_batches(*, alert_id: int) -> BatchResult:
                     recorder.sent_one(delivery.pk)
                     result.sent += 1
                 recorder.flush()
-                more = time.monotonic() < deadline
+                # A story pulled meanwhile: its unsent rows were withdrawn, or are now.
+                more = time.monotonic() < deadline and _article_live(alert.article_id)
                 batch = _claim(alert_id, timezone.now()) if more else []
     except (_TemporaryFailure, smtplib.SMTPException, OSError) as error:
         logger.warning("Alert %s: temporary failure, backing off: %s", alert_id, error)
@@ -297,6 +302,24 @@ def alert_send_batches(*, alert_id: int) -> BatchResult:
         return result
     _finish_if_done(alert_id)
     return result
+
+
+WITHDRAWN = "withdrawn: the story was unpublished"
+
+
+def _article_live(article_id: int) -> bool:
+    return Article.objects.published().filter(pk=article_id).exists()
+
+
+def alert_withdraw(*, article_id: int) -> int:
+    """A pulled story's alert sends no more: its unsent deliveries fail. A batch a worker is
+    sending stops at its end (the worker checks the story before each claim)."""
+    withdrawn = Delivery.objects.filter(Pending, alert__article_id=article_id).update(
+        state=Delivery.State.FAILED, claimed_until=None, error=WITHDRAWN
+    )
+    for alert_id in Alert.objects.filter(article_id=article_id).values_list("pk", flat=True):
+        _finish_if_done(alert_id)
+    return withdrawn
 
 
 def _backoff(attempts: int) -> int:

@@ -92,6 +92,31 @@ def test_subscriber_who_left_after_planning_gets_nothing(published_article, edit
     assert Delivery.objects.filter(state=Delivery.State.FAILED).count() == 1
 
 
+def test_a_story_pulled_mid_send_is_mailed_to_nobody_else(
+    published_article, editor, audience, settings
+):
+    settings.ALERTS_BATCH_SIZE = 2
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    alerting.alert_plan(alert_id=alert.pk)
+    settings.ALERTS_TASK_SECONDS = 0  # one batch per task, as when workers take turns
+    alerting.alert_send_batches(alert_id=alert.pk)
+    assert len(mail.outbox) == 2
+    services.article_unpublish(article=published_article, by=editor)
+    alerting.alert_send_batches(alert_id=alert.pk)  # a task queued before the pull
+    assert len(mail.outbox) == 2
+    withdrawn = Delivery.objects.filter(state=Delivery.State.FAILED, error=alerting.WITHDRAWN)
+    assert withdrawn.count() == 4
+    alert.refresh_from_db()
+    assert alert.finished_at is not None
+
+
+def test_a_story_pulled_before_planning_is_mailed_to_nobody(published_article, editor, audience):
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    services.article_unpublish(article=published_article, by=editor)
+    assert alerting.alert_plan(alert_id=alert.pk) == 0
+    assert mail.outbox == [] and not Delivery.objects.exists()
+
+
 def test_planning_twice_adds_no_rows(published_article, editor, audience):
     alert, _ = alerting.alert_create(article=published_article, by=editor)
     alerting.alert_plan(alert_id=alert.pk)
