@@ -13,9 +13,11 @@ from django.utils.module_loading import import_string
 
 from paywall.conf import app_settings
 
-# User-agent token -> host suffixes the engine documents for its crawler.
+# User-agent token -> host suffixes the engine documents for its crawler. Google's own
+# crawler is under googlebot.com; google.com also holds the proxies that fetch pages on a
+# person's behalf (translation among them), with whatever user agent that person sends.
 ENGINES = {
-    "googlebot": (".googlebot.com", ".google.com"),
+    "googlebot": (".googlebot.com",),
     "bingbot": (".search.msn.com",),
     "applebot": (".applebot.apple.com",),
     "yandexbot": (".yandex.ru", ".yandex.net", ".yandex.com"),

@@ -51,6 +51,11 @@ def test_a_real_googlebot_is_verified_and_the_verdict_cached():
             {"203.0.113.9": "crawl-1.googlebot.com"},
             {"crawl-1.googlebot.com": {"66.249.66.1"}},
         ),
+        (
+            "66.249.93.1",  # a Google proxy fetching for a person who calls themself Googlebot
+            {"66.249.93.1": "google-proxy-66-249-93-1.google.com"},
+            {"google-proxy-66-249-93-1.google.com": {"66.249.93.1"}},
+        ),
     ],
 )
 def test_a_user_agent_that_only_claims_to_be_googlebot_is_not_verified(ip, reverse, forward):
