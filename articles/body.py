@@ -4,6 +4,7 @@ The paywall withholds the rest from a walled reader, so the split happens once p
 version of an article, is cached, and never runs on the request path again.
 """
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -28,10 +29,12 @@ class BodyParts:
 
 
 class _ParagraphEnds(HTMLParser):
-    """Where each top-level paragraph ends (as (line, column, after-the-tag) positions).
+    """Where each top-level paragraph with text ends (as (line, column, after-the-tag)).
 
     Text and inline markup outside any block (a body typed without paragraphs, lines parted
-    only by <br>) make one paragraph, ended by the next block or the end of the body.
+    only by <br>) make one paragraph, ended by the next block or the end of the body. A block
+    with no text (an empty paragraph, a lone <br> or picture) is no paragraph: it goes with
+    the next one, so the part kept behind the wall always has text.
     """
 
     def __init__(self):
@@ -39,13 +42,15 @@ class _ParagraphEnds(HTMLParser):
         self.depth = 0
         self.ends: list[tuple[int, int, bool]] = []
         self.loose = False  # inside a run of top-level text and inline markup
+        self.text = False  # the current top-level block or run has text
 
     def handle_starttag(self, tag, attrs):
         if self.depth == 0:
             if tag in TEXT_BLOCKS or tag in OTHER_BLOCKS:
                 self._loose_end()
-            else:
-                self.loose = True
+                self.text = False
+            elif not self.loose:
+                self.loose, self.text = True, False
         if tag not in VOID_ELEMENTS:
             self.depth += 1
 
@@ -53,27 +58,30 @@ class _ParagraphEnds(HTMLParser):
         if tag in VOID_ELEMENTS:
             return
         self.depth -= 1
-        if self.depth == 0 and tag in TEXT_BLOCKS:
+        if self.depth == 0 and tag in TEXT_BLOCKS and self.text:
             self.ends.append((*self.getpos(), True))
 
     def handle_data(self, data):
-        if self.depth == 0 and data.strip():
-            self.loose = True
+        if data.replace("\xa0", " ").strip():
+            if self.depth == 0 and not self.loose:
+                self.loose = True
+            self.text = True
 
     def handle_entityref(self, name):
-        self.handle_data("&")
+        self.handle_data("\xa0" if name == "nbsp" else "&")
 
-    handle_charref = handle_entityref
+    def handle_charref(self, name):
+        self.handle_data("\xa0" if name.lower() in ("160", "xa0") else "&")
 
     def close(self):
         super().close()
-        if self.loose:
+        if self.loose and self.text:
             self.ends.append((-1, -1, False))  # the end of the body
 
     def _loose_end(self):
-        if self.loose:
-            self.loose = False
+        if self.loose and self.text:
             self.ends.append((*self.getpos(), False))
+        self.loose = False
 
 
 def body_split(html: str) -> BodyParts:
@@ -86,7 +94,9 @@ def body_split(html: str) -> BodyParts:
     if shown <= 0:
         return BodyParts(lead=mark_safe(""), rest=mark_safe(html))  # noqa: S308
     line, column, after_tag = parser.ends[shown - 1]
-    offset = sum(len(text) for text in html.splitlines(keepends=True)[: line - 1]) + column
+    # The parser counts lines at "\n" only (str.splitlines would also break at \x0b, \u2028...).
+    line_starts = [0, *(match.end() for match in re.finditer("\n", html))]
+    offset = line_starts[line - 1] + column
     cut = html.index(">", offset) + 1 if after_tag else offset
     return BodyParts(
         lead=mark_safe(html[:cut].strip()),  # noqa: S308 - sanitised on save

@@ -23,6 +23,8 @@ ENGINES = {
     "yandexbot": (".yandex.ru", ".yandex.net", ".yandex.com"),
 }
 _CLAIM = re.compile("|".join(ENGINES), re.IGNORECASE)
+# In the verdicts' cache key: verdicts reached under other suffixes must not be reused.
+VERDICT_FORMAT = 2
 
 
 class SocketResolver:
@@ -51,7 +53,7 @@ def crawler_verified(*, ip: str, user_agent: str, resolver=None) -> bool:
     engine = crawler_claimed(user_agent)
     if not engine or not ip:
         return False
-    key = f"paywall:crawler:{engine}:{ip}"
+    key = f"paywall:crawler:{VERDICT_FORMAT}:{engine}:{ip}"
     verdict = cache.get(key)
     if verdict is None:
         resolver = resolver or import_string(app_settings.CRAWLER_RESOLVER)()

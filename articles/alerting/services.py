@@ -26,7 +26,7 @@ from accounts.models import Subscriber
 from accounts.subscriptions import subscriber_bounce, unsubscribe_url
 from articles.alerting import conf
 from articles.alerting.emails import EmailTemplates, RenderedEmail, site_url
-from articles.models import Alert, Article, Delivery, WorkflowEvent
+from articles.models import LIVE_STATUSES, Alert, Article, Delivery, WorkflowEvent
 
 logger = logging.getLogger(__name__)
 Pending = Q(state=Delivery.State.PENDING)
@@ -74,7 +74,7 @@ def alert_plan(*, alert_id: int, now: datetime | None = None) -> int:
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert_id)
         if alert.planned_at is None:
-            if _article_live(alert.article_id):  # a story pulled before planning goes to nobody
+            if not _article_pulled(alert.article_id):  # pulled before planning: to nobody
                 _plan_rows(alert_id)
             alert.planned = alert.deliveries.count()
             alert.planned_at = now or timezone.now()
@@ -141,8 +141,8 @@ class _Recorder:
     def flush(self) -> None:
         now = timezone.now()
         if self.sent:
-            Delivery.objects.filter(pk__in=self.sent).update(
-                state=Delivery.State.SENT, sent_at=now, claimed_until=None
+            Delivery.objects.filter(pk__in=self.sent).update(  # an earlier try's error too
+                state=Delivery.State.SENT, sent_at=now, claimed_until=None, error=""
             )
             self.sent = []
         self.flushed_at = time.monotonic()
@@ -250,7 +250,7 @@ def alert_send_batches(*, alert_id: int) -> BatchResult:
     """
     result = BatchResult()
     alert = Alert.objects.select_related("article__lead_image").get(pk=alert_id)
-    if not _article_live(alert.article_id):
+    if _article_pulled(alert.article_id):
         alert_withdraw(article_id=alert.article_id)
         return result
     batch = _claim(alert_id, timezone.now())
@@ -260,6 +260,7 @@ def alert_send_batches(*, alert_id: int) -> BatchResult:
     email = AlertEmail(alert.article)
     recorder = _Recorder(batch)
     pacer = _Pacer()
+    watch = _PullWatch(alert.article_id)
     deadline = time.monotonic() + conf.TASK_SECONDS
     try:
         with _smtp_session() as send:
@@ -274,6 +275,8 @@ def alert_send_batches(*, alert_id: int) -> BatchResult:
                         result.failed += 1
                         continue
                     pacer.wait()
+                    if watch.pulled():
+                        raise _Pulled
                     message = email.message(subscriber_id=subscriber.pk, email=subscriber.email)
                     try:
                         send(message)
@@ -291,9 +294,12 @@ def alert_send_batches(*, alert_id: int) -> BatchResult:
                     recorder.sent_one(delivery.pk)
                     result.sent += 1
                 recorder.flush()
-                # A story pulled meanwhile: its unsent rows were withdrawn, or are now.
-                more = time.monotonic() < deadline and _article_live(alert.article_id)
+                more = time.monotonic() < deadline and not _article_pulled(alert.article_id)
                 batch = _claim(alert_id, timezone.now()) if more else []
+    except _Pulled:
+        recorder.flush()
+        result.failed += alert_withdraw(article_id=alert.article_id)
+        return result
     except (_TemporaryFailure, smtplib.SMTPException, OSError) as error:
         logger.warning("Alert %s: temporary failure, backing off: %s", alert_id, error)
         recorder.flush()
@@ -307,13 +313,34 @@ def alert_send_batches(*, alert_id: int) -> BatchResult:
 WITHDRAWN = "withdrawn: the story was unpublished"
 
 
-def _article_live(article_id: int) -> bool:
-    return Article.objects.published().filter(pk=article_id).exists()
+def _article_pulled(article_id: int) -> bool:
+    """By its status alone: the publish time against this worker's clock could read a story
+    just published on another host as not live yet."""
+    return not Article.objects.filter(pk=article_id, status__in=LIVE_STATUSES).exists()
+
+
+class _Pulled(Exception):
+    pass
+
+
+class _PullWatch:
+    """Whether the story was pulled, asked of the database at most every FLUSH_SECONDS."""
+
+    def __init__(self, article_id: int):
+        self.article_id = article_id
+        self.asked_at = time.monotonic()
+
+    def pulled(self) -> bool:
+        now = time.monotonic()
+        if now - self.asked_at < conf.FLUSH_SECONDS:
+            return False
+        self.asked_at = now
+        return _article_pulled(self.article_id)
 
 
 def alert_withdraw(*, article_id: int) -> int:
-    """A pulled story's alert sends no more: its unsent deliveries fail. A batch a worker is
-    sending stops at its end (the worker checks the story before each claim)."""
+    """A pulled story's alert sends no more: its unsent deliveries fail, and a worker that is
+    sending stops within FLUSH_SECONDS."""
     withdrawn = Delivery.objects.filter(Pending, alert__article_id=article_id).update(
         state=Delivery.State.FAILED, claimed_until=None, error=WITHDRAWN
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Subscriber
 from articles import services
 from articles.alerting import services as alerting
-from articles.models import Alert, Delivery, WorkflowEvent
+from articles.models import Alert, Article, Delivery, WorkflowEvent
 from tests import factories
 from tests.alerts.conftest import subscriber_confirmed, subscribers_bulk
 
@@ -108,6 +108,44 @@ def test_a_story_pulled_mid_send_is_mailed_to_nobody_else(
     assert withdrawn.count() == 4
     alert.refresh_from_db()
     assert alert.finished_at is not None
+
+
+def test_a_worker_stops_within_its_batch_when_the_story_is_pulled(
+    published_article, editor, audience, settings, monkeypatch
+):
+    settings.ALERTS_FLUSH_SECONDS = 0  # the worker asks about the story before each message
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    alerting.alert_plan(alert_id=alert.pk)
+    build = alerting.AlertEmail.message
+
+    def message_then_pull(self, **kwargs):
+        if len(mail.outbox) == 2:  # an editor pulls the story while the batch goes out
+            services.article_unpublish(article=published_article, by=editor)
+        return build(self, **kwargs)
+
+    monkeypatch.setattr(alerting.AlertEmail, "message", message_then_pull)
+    alerting.alert_send_batches(alert_id=alert.pk)
+    assert len(mail.outbox) == 3  # the message being built when the story was pulled
+    assert Delivery.objects.filter(state=Delivery.State.SENT).count() == 3
+    withdrawn = Delivery.objects.filter(state=Delivery.State.FAILED, error=alerting.WITHDRAWN)
+    assert withdrawn.count() == 3
+    assert not Delivery.objects.filter(state=Delivery.State.PENDING).exists()
+
+
+def test_a_story_published_by_a_clock_ahead_of_the_worker_still_goes_out(
+    published_article, editor, audience
+):
+    """Whether a story was pulled is read from its status, not its time against this
+    worker's clock."""
+    Article.objects.filter(pk=published_article.pk).update(
+        publish_at=timezone.now() + timedelta(seconds=30)
+    )
+    alert, _ = alerting.alert_create(
+        article=published_article, by=editor, now=timezone.now() + timedelta(minutes=1)
+    )
+    alerting.alert_plan(alert_id=alert.pk)
+    alerting.alert_send_batches(alert_id=alert.pk)
+    assert len(mail.outbox) == 6
 
 
 def test_a_story_pulled_before_planning_is_mailed_to_nobody(published_article, editor, audience):

@@ -55,6 +55,34 @@ def test_lists_quotes_code_and_loose_text_count_as_paragraphs(html, lead):
     assert "SECRET" in parts.rest and "SECRET" not in parts.lead
 
 
+@pytest.mark.parametrize(
+    "empty",
+    [
+        "<p><br></p>",
+        "<p></p>",
+        "&nbsp;",
+        "<br>",
+        "<p>&nbsp;</p>",
+        '<img src="https://e.org/a.jpg">',
+    ],
+)
+def test_a_block_without_text_is_no_paragraph(empty):
+    parts = body_split(sanitize_body(f"<p>SECRET one</p>{empty}"))
+    assert parts.lead == ""
+    parts = body_split(sanitize_body(f"<p>One</p><p>SECRET</p>{empty}"))
+    assert parts.lead == "<p>One</p>" and "SECRET" in parts.rest
+
+
+@pytest.mark.parametrize("line_break", ["\u2028", "\x0b", "\x0c", "\x85"])
+def test_the_cut_lands_after_a_tag_whatever_breaks_the_lines(line_break):
+    html = sanitize_body(
+        f"<p>One{line_break}more</p>\n<p>Two <em>é</em> <a href='https://e.org/'>x</a></p>\n"
+        "<p>SECRET</p>"
+    )
+    parts = body_split(html)
+    assert parts.lead.endswith("</a></p>") and parts.rest == "<p>SECRET</p>"
+
+
 def test_split_survives_entities_and_multiline_markup():
     html = "<p>Fish &amp; chips</p>\n\n<p>Second\nline &gt; here</p>\n<p>Third</p>"
     parts = body_split(html)

@@ -77,3 +77,13 @@ def test_bing_is_checked_against_its_own_suffix():
     )
     assert crawler_verified(ip="40.77.167.1", user_agent="bingbot/2.0", resolver=resolver)
     assert not crawler_verified(ip="40.77.167.1", user_agent=GOOGLEBOT, resolver=resolver)
+
+
+def test_a_verdict_cached_under_the_old_suffixes_is_not_reused():
+    """Before googlebot.com alone, a Google proxy under google.com was verified for a day."""
+    cache.set("paywall:crawler:googlebot:66.249.93.1", True, 86400)
+    proxy = FakeResolver(
+        reverse={"66.249.93.1": "google-proxy-66-249-93-1.google.com"},
+        forward={"google-proxy-66-249-93-1.google.com": {"66.249.93.1"}},
+    )
+    assert not crawler_verified(ip="66.249.93.1", user_agent=GOOGLEBOT, resolver=proxy)
