@@ -45,6 +45,9 @@ PAGE_SIZE = 20
 # content version, and it knows when it changes by time alone (Front.changes_at). It is
 # rebuilt after this long anyway, for changes that send no signal (an SQL update).
 FRONT_MAX_SECONDS = 600
+# While one worker renders the front, the others serve the one built last.
+FRONT_BUILD_SECONDS = 30
+FRONT_LAST_KEY = "articles:front-html:last"
 # This process's anonymous home page: (content version, unix time it goes stale, body).
 _anonymous_home: dict[str, tuple[int, float, bytes]] = {}
 # In the cache key: a deploy that changes PageShell must not read the old ones.
@@ -87,18 +90,33 @@ def home(request):
 def _front() -> tuple[str, float]:
     """The front's HTML, shared by the workers through the cache, and when (unix time) it
     goes stale: rendering it takes tens of milliseconds, which no reader should wait for
-    once a minute."""
+    once a minute, nor every worker at once after a publication."""
     key = f"articles:front-html:{content_version()}"
-    now = timezone.now()
+    now = timezone.now().timestamp()
     stored = cache.get(key)
-    if stored is None or now.timestamp() >= stored[1]:
-        front = selectors.front_page(now)
-        stale_at = now.timestamp() + FRONT_MAX_SECONDS
-        if front.changes_at:
-            stale_at = min(stale_at, front.changes_at.timestamp())
-        stored = (render_to_string("articles/front.html", {"front": front}), stale_at)
-        cache.set(key, stored, math.ceil(stale_at - now.timestamp()))
+    if stored is not None and now < stored[1]:
+        return stored
+    building = f"{key}:building"
+    if not cache.add(building, True, FRONT_BUILD_SECONDS):
+        last = cache.get(FRONT_LAST_KEY)
+        if last is not None:  # another worker is rendering it: the last one, for a second
+            return last[0], now + 1
+    try:
+        stored = _front_build()
+        cache.set(key, stored, math.ceil(stored[1] - now))
+        cache.set(FRONT_LAST_KEY, stored, FRONT_MAX_SECONDS)
+    finally:
+        cache.delete(building)
     return stored
+
+
+def _front_build() -> tuple[str, float]:
+    now = timezone.now()
+    front = selectors.front_page(now)
+    stale_at = now.timestamp() + FRONT_MAX_SECONDS
+    if front.changes_at:
+        stale_at = min(stale_at, front.changes_at.timestamp())
+    return render_to_string("articles/front.html", {"front": front}), stale_at
 
 
 @dataclass(frozen=True)

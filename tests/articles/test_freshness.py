@@ -8,6 +8,7 @@ and pictures that stored article pages show move the version when edited in the 
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from lxml import html
 
@@ -172,3 +173,20 @@ def test_new_renditions_reach_stored_pages(client, editor, section):
     version = content_version()
     assert image_renditions_create(image=image) == 0  # nothing made, nothing to refresh
     assert content_version() == version
+
+
+def test_while_one_worker_renders_the_front_the_others_serve_the_last_one(
+    client, editor, section, monkeypatch, django_capture_on_commit_callbacks
+):
+    clock = Clock(monkeypatch)
+    factories.article_published(by=editor, section=section, headline="Morning edition")
+    assert "Morning edition" in front_text(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.article_published(by=editor, section=section, headline="River floods town")
+    building = f"articles:front-html:{content_version()}:building"
+    cache.add(building, True, 30)  # another worker has just started rendering it
+    text = front_text(client)
+    assert "River floods town" not in text and "Morning edition" in text
+    cache.delete(building)
+    clock.advance(seconds=2)  # the last front is served for a second at most
+    assert "River floods town" in front_text(client)
