@@ -6,6 +6,7 @@ no article model: readers are opaque ids, articles are integer ids.
 """
 
 import functools
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -59,9 +60,10 @@ class MeterResult(NamedTuple):
     count: int
 
 
-class MeterBase:
+class MeterBase(ABC):
     """Interface of a meter backend; one instance serves a process and must be thread-safe."""
 
+    @abstractmethod
     def read(
         self, *, reader: str, article_id: int, period: Period, limit: int, nudge_from: int
     ) -> MeterResult:
@@ -78,19 +80,18 @@ class MeterBase:
 
         Raises MeterUnavailable when the store fails; then nothing is counted.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def bump(self, *, event: str, article_id: int, day: date) -> None:
         """Add one to a funnel counter (one of EVENTS) for the day and article (0: none).
 
         Raises MeterUnavailable when the store fails.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def housekeep(self, *, now: datetime) -> int:
         """Move funnel counters kept outside the database into FunnelDay, drop expired reads.
 
         Returns the number of FunnelDay rows touched. Safe to run at any time, from several
         processes at once.
         """
-        raise NotImplementedError
