@@ -5,9 +5,10 @@ Every request of a signed-in reader starts by loading their user row. On the art
 that query (with the connection's health check before it) was a third of the page's work
 (docs/benchmarks.md), so readers' rows are kept in the cache for a few minutes and dropped
 whenever the row, one of its email addresses or its donor record is saved or deleted
-(accounts/apps.py). The row carries whether the reader's email is confirmed and until when
-they count as a donor (accounts/selectors.py), so a page needs no second lookup. Staff rows
-are never kept: the admin always has the database's word on who is staff or active.
+(`cached_user_forget_on_change`). The row carries whether the reader's email is confirmed
+and until when they count as a donor (accounts/selectors.py), so a page needs no second
+lookup. Staff rows are never kept: the admin always has the database's word on who is
+staff or active.
 
 A kept row includes the reader's password hash (a session is checked against it), so the
 cache must be as private as the database; it already holds everyone's sessions. A change is
@@ -23,6 +24,7 @@ from django.contrib.auth import backends, get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.db.models.signals import post_delete, post_save
 
 # In the key, with Django's version: a release that changes the user model or its
 # annotations must not read the old rows.
@@ -33,6 +35,8 @@ USER_SECONDS = 300
 # have read it before the change.
 CHANGED_SECONDS = 30
 CHANGED = "changed"
+# A sign-in moves only the time of the last one, which no page shows.
+SIGN_IN_FIELDS = frozenset({"last_login"})
 
 
 def cached_user_key(user_id) -> str:
@@ -75,3 +79,16 @@ def cached_user_forget(user_id) -> None:
     in between)."""
     cache.set(cached_user_key(user_id), CHANGED, CHANGED_SECONDS)
     transaction.on_commit(lambda: cache.set(cached_user_key(user_id), CHANGED, CHANGED_SECONDS))
+
+
+def cached_user_forget_on_change(model, *, user_id: str) -> None:
+    """Drop the kept row of the reader whose `model` row (found by its `user_id` attribute)
+    is saved or deleted: it, or what it carries, has changed."""
+
+    def receiver(sender, instance, update_fields=None, **kwargs):
+        if update_fields != SIGN_IN_FIELDS:
+            cached_user_forget(getattr(instance, user_id))
+
+    uid = f"cached-user-{model._meta.label}"
+    post_save.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
+    post_delete.connect(receiver, sender=model, dispatch_uid=uid, weak=False)

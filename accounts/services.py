@@ -3,13 +3,12 @@
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Profile, Subscriber
-from articles.caching import content_changed
-from articles.models import Comment
+from accounts.account_data import account_parts
+from accounts.models import Profile
+from accounts.signals import display_name_changed
 
 
 @transaction.atomic
@@ -18,15 +17,13 @@ def profile_update(*, user, display_name: str) -> Profile:
     profile.display_name = display_name.strip()
     profile.full_clean()
     profile.save(update_fields=["display_name"])
-    # The name shows under the reader's comments on cached article pages.
-    transaction.on_commit(content_changed)
+    transaction.on_commit(lambda: display_name_changed.send(sender=Profile, user_id=user.pk))
     return profile
 
 
 def account_export(*, user) -> dict:
     """Everything the site keeps about a reader, as they can take it away (JSON-ready)."""
     profile = Profile.objects.filter(user=user).first()
-    donor = getattr(user, "donor", None)
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -39,34 +36,15 @@ def account_export(*, user) -> dict:
             {"email": a.email, "verified": a.verified, "primary": a.primary}
             for a in EmailAddress.objects.filter(user=user)
         ],
-        "comments": [
-            {
-                "article": c.article.get_absolute_url(),
-                "headline": c.article.headline,
-                "posted": c.created_at.isoformat(),
-                "text": c.body,
-                "hidden_by_editors": c.is_hidden,
-            }
-            for c in Comment.objects.filter(user=user).select_related("article")
-        ],
-        "alert_subscriptions": [
-            {"email": s.email, "state": s.state, "signed_up": s.created_at.isoformat()}
-            for s in _subscriptions(user)
-        ],
-        "donor_until": donor.until.isoformat() if donor else None,
+        **{part.name: part.export(user) for part in account_parts()},
     }
-
-
-def _subscriptions(user):
-    return Subscriber.objects.filter(Q(user=user) | Q(email__iexact=user.email))
 
 
 @transaction.atomic
 def account_delete(*, user) -> None:
-    """Remove the reader and their personal data; their comments stay, anonymous."""
+    """Remove the reader and their personal data; each app removes or anonymises its part."""
     if user.is_staff:
         raise PermissionDenied(_("Staff accounts are closed by an administrator."))
-    Comment.objects.filter(user=user).update(user=None)
-    transaction.on_commit(content_changed)
-    _subscriptions(user).delete()
+    for part in account_parts():
+        part.delete(user)
     user.delete()

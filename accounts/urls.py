@@ -8,5 +8,4 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/export/", views.export, name="export"),
     path("profile/delete/", views.delete, name="delete"),
-    path("comments/<int:article_id>/", views.comment_post, name="comment_post"),
 ]

@@ -4,18 +4,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from accounts import services
 from accounts.models import Profile
-from articles import comments
-from articles.models import Article
 
 
 class ProfileForm(forms.ModelForm):
@@ -70,19 +68,6 @@ def delete(request):
         messages.success(request, _("Your account and your personal data are deleted."))
         return redirect("/")
     return render(request, "accounts/delete.html", {"form": form})
-
-
-@require_POST
-def comment_post(request, article_id):
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
-    body = request.POST.get("body", "")
-    try:
-        comments.comment_create(article=article, user=request.user, body=body)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(f"{article.get_absolute_url()}#comments")
 
 
 @require_safe

@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -11,12 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Subscriber
-from articles import comments, curation, renditions, roles, services
-from articles.alerting import services as alerting
+from articles import comments, curation, renditions, services
 from articles.images import image_prepare_upload
 from articles.models import (
-    Alert,
     Article,
     ArticleAuthor,
     Author,
@@ -32,7 +28,8 @@ from articles.models import (
     Tag,
     WorkflowEvent,
 )
-from newsroom.admin_readonly import ReadOnlyModelAdmin
+from newsroom import roles
+from newsroom.admin_readonly import NoAddMixin, ReadOnlyModelAdmin
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom admin")
@@ -392,73 +389,6 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     raw_id_fields = ["article"]
 
 
-@admin.register(Alert)
-class AlertAdmin(ReadOnlyModelAdmin):
-    """Each alert's progress; sending starts from an article's "Send breaking alert"."""
-
-    list_display = [
-        "article",
-        "created_by",
-        "created_at",
-        "planned",
-        "sent",
-        "failed",
-        "pending",
-        "finished_at",
-    ]
-    list_select_related = ["article", "created_by"]
-    fields = list_display
-    readonly_fields = list_display
-    change_form_template = "admin/articles/alert/change_form.html"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_progress()
-
-    @admin.display(description=_("sent"))
-    def sent(self, obj):
-        return obj.sent
-
-    @admin.display(description=_("failed"))
-    def failed(self, obj):
-        return obj.failed
-
-    @admin.display(description=_("pending"))
-    def pending(self, obj):
-        return obj.pending
-
-    def get_urls(self):
-        send = self.admin_site.admin_view(self.send_view)
-        return [
-            path("send/<int:article_pk>/", send, name="articles_alert_send"),
-            *super().get_urls(),
-        ]
-
-    def send_view(self, request, article_pk):
-        """A confirmation page with the audience; its POST creates the one alert."""
-        if not request.user.has_perm("articles.send_alert"):
-            raise PermissionDenied
-        article = get_object_or_404(Article, pk=article_pk)
-        existing = Alert.objects.filter(article=article).first()
-        if request.method == "POST" and existing is None:
-            try:
-                existing, _created = alerting.alert_create(article=article, by=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("The alert is on its way."))
-        if existing is not None:
-            return HttpResponseRedirect(reverse("admin:articles_alert_change", args=[existing.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Send a breaking alert"),
-            "article": article,
-            "is_live": article.is_live(),
-            "recipients": Subscriber.objects.receiving().count(),
-        }
-        return TemplateResponse(request, "admin/articles/alert/send_confirm.html", context)
-
-
 @admin.register(NewsroomPage)
 class NewsroomPageAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "position", "in_footer", "updated_at"]
@@ -492,7 +422,7 @@ class FrontPinAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(NoAddMixin, admin.ModelAdmin):
     """Editors hide (reversibly) or delete readers' comments."""
 
     list_display = ["__str__", "article", "user", "created_at", "is_hidden"]
@@ -501,9 +431,6 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["article", "user"]
     readonly_fields = ["article", "user", "body", "created_at"]
     actions = ["hide_selected", "show_selected"]
-
-    def has_add_permission(self, request):
-        return False
 
     # Through the services, which move the content version the cached pages are keyed on.
     def save_model(self, request, obj, form, change):

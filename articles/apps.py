@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from articles import signals
 from articles.caching import content_changed
 
 
@@ -10,6 +11,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from accounts.account_data import AccountPart, account_part_register
+        from accounts.signals import display_name_changed
+        from articles import comments
         from articles.models import Article, Author, Image, Section, Tag
 
         # Stored pages show these (the menu, bylines, topics, pictures and their alt text) but
@@ -20,14 +24,37 @@ class ArticlesConfig(AppConfig):
         for model in (Tag, Author, Image):
             uid = f"content-{model.__name__}"
             post_save.connect(_version_moves_unless_new, sender=model, dispatch_uid=uid)
-        # A story deleted outright (its edits and workflow go through services.py).
-        for model in (Article, Section, Tag, Author, Image):
+        for model in (Section, Tag, Author, Image):
             uid = f"content-{model.__name__}"
             post_delete.connect(_version_moves, sender=model, dispatch_uid=uid)
+        # A story deleted outright (its edits and workflow go through services.py).
+        post_delete.connect(_article_deleted, sender=Article, dispatch_uid="article-deleted")
+        # The workflow's moments, and a reader's name under their comments.
+        signals.article_went_live.connect(_version_moved, dispatch_uid="content-went-live")
+        signals.article_unpublished.connect(_version_moves, dispatch_uid="content-unpublished")
+        signals.article_deleted.connect(_version_moves, dispatch_uid="content-deleted")
+        display_name_changed.connect(_version_moved, dispatch_uid="content-display-name")
+        account_part_register(
+            AccountPart(
+                name="comments",
+                export=comments.reader_comments_export,
+                delete=comments.reader_comments_anonymise,
+            )
+        )
+
+
+def _article_deleted(sender, instance, **kwargs):
+    signals.article_deleted.send(sender=sender, article_id=instance.pk)
 
 
 def _version_moves(sender, **kwargs):
+    """Once the change that calls this is committed."""
     transaction.on_commit(content_changed)
+
+
+def _version_moved(sender, **kwargs):
+    """For a change already committed."""
+    content_changed()
 
 
 def _version_moves_unless_new(sender, created=False, **kwargs):

@@ -92,3 +92,23 @@ def comments_delete(*, comments) -> None:
 def comments_close(*, article: Article, closed: bool) -> None:
     CommentThread.objects.update_or_create(article=article, defaults={"is_closed": closed})
     transaction.on_commit(content_changed)  # stored pages hold the thread's state
+
+
+def reader_comments_export(user) -> list[dict]:
+    """A reader's comments, for their data export."""
+    return [
+        {
+            "article": c.article.get_absolute_url(),
+            "headline": c.article.headline,
+            "posted": c.created_at.isoformat(),
+            "text": c.body,
+            "hidden_by_editors": c.is_hidden,
+        }
+        for c in Comment.objects.filter(user=user).select_related("article")
+    ]
+
+
+def reader_comments_anonymise(user) -> None:
+    """A deleted account's comments stay in their threads, signed by nobody."""
+    Comment.objects.filter(user=user).update(user=None)
+    transaction.on_commit(content_changed)

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from articles.links import absolute_url
 from articles.models import ArticleAuthor, Section
 from articles.selectors import article_list_published
+from newsroom.links import absolute_url
 
 FEED_SIZE = 20
 
@@ -48,13 +48,15 @@ class RssFeed(Feed):
 
     def link(self, scope):
         path = scope.section.get_absolute_url() if scope.section else reverse("articles:home")
-        return absolute_url(scope.request, path)
+        return absolute_url(path, request=scope.request)
 
     def feed_url(self, scope):
         site_wide, per_section = self.url_names
         if scope.section:
-            return absolute_url(scope.request, reverse(per_section, args=[scope.section.slug]))
-        return absolute_url(scope.request, reverse(site_wide))
+            return absolute_url(
+                reverse(per_section, args=[scope.section.slug]), request=scope.request
+            )
+        return absolute_url(reverse(site_wide), request=scope.request)
 
     def items(self, scope):
         articles = article_list_published().prefetch_related(
@@ -64,7 +66,7 @@ class RssFeed(Feed):
             articles = articles.filter(section=scope.section)
         articles = list(articles[:FEED_SIZE])
         for article in articles:
-            article.feed_link = absolute_url(scope.request, article.get_absolute_url())
+            article.feed_link = absolute_url(article.get_absolute_url(), request=scope.request)
         return articles
 
     def item_title(self, article):

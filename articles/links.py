@@ -1,21 +1,8 @@
-"""Absolute addresses for feeds, sitemaps, structured data and share links.
-
-They use the configured canonical base (settings.SITE_URL) when set, else the request's own
-scheme and host, so that a local run and a production box both link to themselves.
-"""
+"""Share links for an article's page."""
 
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-
-
-def absolute_url(request, path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 def share_links(url: str, title: str) -> list[tuple[str, str]]:

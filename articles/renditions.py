@@ -13,6 +13,7 @@ from PIL import Image as PILImage
 
 from articles.caching import content_changed
 from articles.models import Image, Rendition
+from articles.tasks import image_renditions_task
 
 WIDTHS = (320, 640, 960, 1280, 1600)
 # The size a page asks for when it has no srcset-aware choice to make (og:image, fallbacks).
@@ -84,8 +85,6 @@ def _rendition_make(image: Image, picture, stem: str, rendition_format: str, wid
 @transaction.atomic
 def image_renditions_refresh(*, image: Image) -> None:
     """A new or replaced picture: drop stale renditions and queue new ones after commit."""
-    from articles.tasks import image_renditions_task
-
     for rendition in image.renditions.all():
         rendition.file.delete(save=False)
         rendition.delete()

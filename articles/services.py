@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.alerting.services import alert_create, alert_withdraw
 from articles.caching import content_changed
 from articles.images import body_pictures_complete
 from articles.models import Article, SlugRedirect, Status, WorkflowEvent
 from articles.sanitize import sanitize_body
+from articles.signals import article_unpublished, article_went_live
 
 Action = WorkflowEvent.Action
 
@@ -107,7 +107,7 @@ def article_publish(*, article: Article, by, now: datetime | None = None) -> Art
     article.went_live_at = article.went_live_at or now
     _set_status(article, Status.PUBLISHED, "publish_at", "first_published_at", "went_live_at")
     _event(article, Action.PUBLISHED, by)
-    transaction.on_commit(lambda: _after_go_live(article.pk))
+    transaction.on_commit(lambda: article_went_live.send(sender=Article, article_id=article.pk))
     return article
 
 
@@ -138,8 +138,7 @@ def article_unpublish(*, article: Article, by) -> Article:
     article.preview_token = ""  # a pulled story's shared links die with it
     _set_status(article, Status.UNPUBLISHED, "went_live_at", "preview_token")
     _event(article, Action.UNPUBLISHED, by)
-    alert_withdraw(article_id=article.pk)
-    transaction.on_commit(content_changed)
+    article_unpublished.send(sender=Article, article_id=article.pk)
     return article
 
 
@@ -161,16 +160,8 @@ def _article_go_live(*, article_id: int, now: datetime) -> bool:
     article.first_published_at = article.first_published_at or article.publish_at
     _set_status(article, Status.PUBLISHED, "went_live_at", "first_published_at")
     _event(article, Action.WENT_LIVE, None)
-    transaction.on_commit(lambda: _after_go_live(article.pk))
+    transaction.on_commit(lambda: article_went_live.send(sender=Article, article_id=article.pk))
     return True
-
-
-def _after_go_live(article_id: int) -> None:
-    """Work that follows a story going live, run after commit."""
-    content_changed()
-    article = Article.objects.filter(pk=article_id, alert_at_go_live=True).first()
-    if article is not None:
-        alert_create(article=article, by=None)
 
 
 @transaction.atomic

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from articles.links import absolute_url
 from articles.models import Article, Section
+from newsroom.links import absolute_url
 
 NEWS_WINDOW = timedelta(days=2)
 
@@ -61,7 +61,7 @@ TEMPLATES = {"news": "sitemaps/news_sitemap.xml"}
 
 
 def _sitemaps_for(request) -> dict[str, Sitemap]:
-    base_url = absolute_url(request, "/")
+    base_url = absolute_url("/", request=request)
     return {name: sitemap_class(base_url) for name, sitemap_class in SITEMAPS.items()}
 
 
@@ -69,7 +69,7 @@ def _sitemaps_for(request) -> dict[str, Sitemap]:
 def sitemap_index(request):
     items = []
     for name, part in _sitemaps_for(request).items():
-        url = absolute_url(request, reverse("articles:sitemap", args=[name]))
+        url = absolute_url(reverse("articles:sitemap", args=[name]), request=request)
         lastmod = part.get_latest_lastmod()
         items.append(SitemapIndexItem(url, lastmod))
         items += [

@@ -8,10 +8,10 @@ asks of paywalled content.
 from django.conf import settings
 from django.templatetags.static import static
 
-from articles.links import absolute_url
 from articles.models import Article
 from articles.renditions import picture_for
 from articles.selectors import article_modified_at
+from newsroom.links import absolute_url
 
 WITHHELD_SELECTOR = ".article-rest"
 PUBLISHER_LOGO = "icons/logo.png"
@@ -21,13 +21,16 @@ def publisher(request) -> dict:
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
-        "url": absolute_url(request, "/"),
-        "logo": {"@type": "ImageObject", "url": absolute_url(request, static(PUBLISHER_LOGO))},
+        "url": absolute_url("/", request=request),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute_url(static(PUBLISHER_LOGO), request=request),
+        },
     }
 
 
 def article_json_ld(request, article: Article) -> dict:
-    url = absolute_url(request, article.get_absolute_url())
+    url = absolute_url(article.get_absolute_url(), request=request)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -43,7 +46,7 @@ def article_json_ld(request, article: Article) -> dict:
             {
                 "@type": "Person",
                 "name": byline.author.name,
-                "url": absolute_url(request, byline.author.get_absolute_url()),
+                "url": absolute_url(byline.author.get_absolute_url(), request=request),
             }
             for byline in article.bylines.all()
         ],
@@ -51,7 +54,7 @@ def article_json_ld(request, article: Article) -> dict:
         "isAccessibleForFree": article.is_free,
     }
     if article.lead_image:
-        data["image"] = [absolute_url(request, picture_for(article.lead_image).src)]
+        data["image"] = [absolute_url(picture_for(article.lead_image).src, request=request)]
     corrections = list(article.corrections.all())
     if corrections:
         data["correction"] = [

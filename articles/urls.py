@@ -1,12 +1,13 @@
 from django.urls import path
 
-from articles import feeds, sitemaps, views
+from articles import comment_views, feeds, sitemaps, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("comments/<int:article_id>/", comment_views.comment_post, name="comment_post"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
     path("section/<slug:slug>/feed/", feeds.RssFeed(), name="section_feed"),
     path("section/<slug:slug>/feed/atom/", feeds.AtomFeed(), name="section_feed_atom"),

@@ -2,7 +2,7 @@ import functools
 import math
 import secrets
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.messages import get_messages
@@ -25,7 +25,7 @@ from articles import selectors
 from articles.body import article_body_parts
 from articles.caching import content_version
 from articles.comments import comment_refusal, comments_closed
-from articles.links import absolute_url, share_links
+from articles.links import share_links
 from articles.models import (
     Article,
     Author,
@@ -37,8 +37,7 @@ from articles.models import (
 )
 from articles.search import article_search
 from articles.structured_data import article_json_ld
-from paywall.access import Access
-from paywall.prompts import prompt_html
+from newsroom.links import absolute_url
 
 PAGE_SIZE = 20
 # The front is the same for every reader and is kept until it changes: an edit moves the
@@ -54,7 +53,6 @@ _anonymous_home: dict[str, tuple[int, float, bytes]] = {}
 PAGE_SHELL_FORMAT = 7
 
 
-FULL_ACCESS = Access(full=True)
 # What a shared preview link shows: a story that has not gone out (a scheduled one until its
 # moment).
 PREVIEW_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED)
@@ -65,6 +63,14 @@ class ArticleRef(NamedTuple):
 
     pk: int
     is_free: bool
+
+
+class Access(Protocol):
+    """What the paywall (`request.paywall`) grants one reader of one article."""
+
+    full: bool
+
+    def prompts_html(self, *, article_id: int, path: str) -> str: ...
 
 
 def reader_access(request, article: Article | ArticleRef) -> Access:
@@ -154,7 +160,7 @@ def _page_shell(request, article: Article, *, kind: str) -> PageShell:
         markers["comments"] = mark_safe(  # noqa: S308 - rendered from a template
             _comments_html(request, article, markers["messages"], markers.get("comment_form"))
         )
-    url = absolute_url(request, article.get_absolute_url())
+    url = absolute_url(article.get_absolute_url(), request=request)
     body = article_body_parts(article)
     context = {
         "article": article,
@@ -196,7 +202,7 @@ def _article_page(
 
 def _slot_html(request, article: Article | ArticleRef, name: str, access: Access) -> str:
     if name == "prompts":
-        return "".join(prompt_html(p, article.pk, request.path) for p in access.prompts)
+        return access.prompts_html(article_id=article.pk, path=request.path)
     if not get_messages(request):
         return ""
     return render_to_string("accounts/messages.html", {}, request)
@@ -265,7 +271,8 @@ def _stored_shell(request, slug: str, kind: str) -> PageShell | None:
     comes live by query, at its moment.
     """
     version = content_version()
-    key = f"articles:page:{PAGE_SHELL_FORMAT}:{kind}:{version}:{absolute_url(request, '/')}{slug}"
+    site = absolute_url("/", request=request)
+    key = f"articles:page:{PAGE_SHELL_FORMAT}:{kind}:{version}:{site}{slug}"
     shell = caches["pages"].get(key)
     if shell is None:
         article = selectors.article_for_reader(slug)
@@ -347,14 +354,14 @@ def favicon(request):
 
 @require_safe
 def robots_txt(request):
-    sitemap = absolute_url(request, reverse("articles:sitemap_index"))
+    sitemap = absolute_url(reverse("articles:sitemap_index"), request=request)
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /preview/", f"Sitemap: {sitemap}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def _render_preview(request, article):
     shell = _page_shell(request, article, kind="preview")
-    response = _article_page(request, article, shell, FULL_ACCESS)
+    response = _article_page(request, article, shell, request.paywall.unmetered())
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -74,7 +74,7 @@ def prepare(subscribers: int, env: dict[str, str]) -> None:
 
 def seed(subscribers: int):
     """The audience in bulk (one opt-in each would only measure the sign-up), one story."""
-    from accounts.models import Subscriber
+    from alerts.models import Subscriber
     from tests import factories
 
     Subscriber.objects.bulk_create(
@@ -90,8 +90,8 @@ def seed(subscribers: int):
 
 def smtplib_loop(article, port: int) -> float:
     """The floor: the same messages built by the same code, sent in a loop on one connection."""
-    from accounts.models import Subscriber
-    from articles.alerting.services import AlertEmail
+    from alerts.emails import AlertEmail
+    from alerts.models import Subscriber
 
     audience = list(Subscriber.objects.receiving().values_list("pk", "email"))
     started = time.perf_counter()
@@ -130,7 +130,7 @@ def click(chief, article) -> float:
 
     client = Client()
     client.force_login(chief)
-    url = reverse("admin:articles_alert_send", args=[article.pk])
+    url = reverse("admin:alerts_alert_send", args=[article.pk])
     client.get(url)
     started = time.perf_counter()
     response = client.post(url)

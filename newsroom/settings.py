@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "articles",
     "accounts",
+    "alerts",
     "paywall",
 ]
 
@@ -244,7 +245,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Breaking alerts (defaults in articles/alerting/conf.py): sending rate per worker process
+# Breaking alerts (defaults in alerts/conf.py): sending rate per worker process
 # (0 = as fast as the SMTP server accepts) and how long a silent worker's claim lasts.
 ALERTS_RATE_PER_SECOND = env.float("ALERTS_RATE_PER_SECOND", default=0.0)
 ALERTS_CLAIM_SECONDS = env.int("ALERTS_CLAIM_SECONDS", default=120)

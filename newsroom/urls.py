@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("alerts/", include("accounts.subscription_urls")),
+    path("alerts/", include("alerts.urls")),
     path("donate/", include("paywall.urls")),
     path("", include("articles.urls")),
 ]

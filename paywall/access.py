@@ -18,7 +18,7 @@ from paywall.identity import Reader, reader_dump, reader_load
 from paywall.meters.base import MeterBase, MeterUnavailable, period_for
 from paywall.models import FunnelDay
 from paywall.policy import Prompt, ReaderKind, appeal_due, decide, is_metered
-from paywall.prompts import PromptView, prompts_build
+from paywall.prompts import PromptView, prompt_html, prompts_build
 from paywall.selectors import paywall_settings
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,12 @@ class Access:
 
     full: bool
     prompts: tuple[PromptView, ...] = ()
+
+    def prompts_html(self, *, article_id: int, path: str) -> str:
+        return "".join(prompt_html(prompt, article_id, path) for prompt in self.prompts)
+
+
+UNMETERED = Access(full=True)
 
 
 class ReaderAccess:
@@ -60,6 +66,10 @@ class ReaderAccess:
     def update(self, **values) -> None:
         """Change the reader's cookie state; the middleware sends the cookie."""
         self._changed |= self.reader.update(**values)
+
+    def unmetered(self) -> Access:
+        """What a staff or shared preview shows: the whole story, no prompt, nothing counted."""
+        return UNMETERED
 
     def access(self, article, *, now: datetime | None = None) -> Access:
         now = now or timezone.now()

@@ -80,3 +80,13 @@ def donor_mark(*, paywall, user, source: str, now: datetime) -> None:
     paywall.update(quiet_until=max(paywall.reader.quiet_until, stamp), donor_until=stamp)
     if user.is_authenticated:
         Donor.objects.update_or_create(user=user, defaults={"until": until, "source": source})
+
+
+def donor_export(user) -> str | None:
+    """Until when a reader counts as a donor, for their data export."""
+    donor = Donor.objects.filter(user=user).first()
+    return donor.until.isoformat() if donor else None
+
+
+def donor_forget(user) -> None:
+    Donor.objects.filter(user=user).delete()

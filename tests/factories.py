@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 
 from articles import services
 from articles.models import Article, ArticleAuthor, Author, Image, Section, Tag
-from articles.roles import EDITORS, WRITERS
+from newsroom.roles import EDITORS, WRITERS
 
 User = get_user_model()
 

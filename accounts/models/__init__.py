@@ -1,6 +1,5 @@
 """Reader-side models, one module per area; each area's models are imported here."""
 
 from accounts.models.profile import Profile
-from accounts.models.subscriptions import Subscriber
 
-__all__ = ["Profile", "Subscriber"]
+__all__ = ["Profile"]

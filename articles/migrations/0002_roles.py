@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from articles.roles import EDITORS, WRITERS, roles_grant
+from newsroom.roles import EDITORS, WRITERS, roles_grant
 
 
 def _crud(model, *actions):

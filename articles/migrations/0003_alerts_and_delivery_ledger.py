@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from articles.roles import EDITORS, roles_grant
+from newsroom.roles import EDITORS, roles_grant
 
 
 def grant(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from articles.roles import EDITORS, roles_grant
+from newsroom.roles import EDITORS, roles_grant
 
 
 def grant(apps, schema_editor):

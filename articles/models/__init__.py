@@ -1,6 +1,5 @@
 """The newsroom's models, one module per area; each area's models are imported here."""
 
-from articles.models.alerts import Alert, AlertQuerySet, Delivery
 from articles.models.comments import Comment, CommentThread
 from articles.models.content import (
     LIVE_STATUSES,
@@ -21,8 +20,6 @@ from articles.models.pages import FrontPin, NewsroomPage
 
 __all__ = [
     "LIVE_STATUSES",
-    "Alert",
-    "AlertQuerySet",
     "Article",
     "ArticleAuthor",
     "ArticleQuerySet",
@@ -30,7 +27,6 @@ __all__ = [
     "Comment",
     "CommentThread",
     "Correction",
-    "Delivery",
     "FrontPin",
     "Image",
     "NewsroomPage",

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
-from articles.roles import is_writer_only
 from articles.sanitize import sanitize_body
+from newsroom.roles import is_writer_only
 
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from accounts.models import Subscriber
+from alerts.models import Subscriber
 from articles import comments
 from newsroom import settings as production_settings
 from tests import factories

@@ -1,8 +1,8 @@
 import pytest
 from django.core.cache import cache
 
-from accounts import subscriptions
-from accounts.models import Subscriber
+from alerts import subscriptions
+from alerts.models import Subscriber
 
 
 def subscriber_confirmed(email: str) -> Subscriber:

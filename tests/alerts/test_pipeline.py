@@ -21,9 +21,8 @@ from django.test import Client
 from django.urls import reverse
 from kombu import pools
 
-from accounts.models import Subscriber
-from articles.alerting import conf
-from articles.models import Alert, Delivery
+from alerts import conf
+from alerts.models import Alert, Delivery, Subscriber
 from newsroom.celery import app
 from tests import factories
 from tests.alerts import smtp_sink
@@ -153,7 +152,7 @@ def _wait_finished(alert_id: int, timeout: float = 90) -> Alert:
 
 
 def _send(article, chief) -> Alert:
-    from articles.alerting.services import alert_create
+    from alerts.services import alert_create
 
     alert, _created = alert_create(article=article, by=chief)
     return alert
@@ -219,7 +218,7 @@ def test_permanent_refusal_bounces_the_address(worker, handler, chief):
 def test_double_send_request_makes_one_alert(worker, handler, chief):
     subscribers_bulk(40)
     article = _article(chief)
-    url = reverse("admin:articles_alert_send", args=[article.pk])
+    url = reverse("admin:alerts_alert_send", args=[article.pk])
     barrier = threading.Barrier(2)
     statuses = []
 

@@ -5,10 +5,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Subscriber
+from alerts import services as alerting
+from alerts.models import Alert, Delivery, Subscriber
 from articles import services
-from articles.alerting import services as alerting
-from articles.models import Alert, Article, Delivery, WorkflowEvent
+from articles.models import Article, WorkflowEvent
 from tests import factories
 from tests.alerts.conftest import subscriber_confirmed, subscribers_bulk
 
@@ -200,7 +200,7 @@ def test_scheduled_story_sends_its_alert_at_go_live(editor, section, audience, o
 
 def test_admin_confirmation_then_send_once(client, published_article, editor, audience, on_commit):
     client.force_login(editor)
-    url = reverse("admin:articles_alert_send", args=[published_article.pk])
+    url = reverse("admin:alerts_alert_send", args=[published_article.pk])
     article_page = reverse("admin:articles_article_change", args=[published_article.pk])
     assert url.encode() in client.get(article_page).content
     page = client.get(url)
@@ -211,7 +211,7 @@ def test_admin_confirmation_then_send_once(client, published_article, editor, au
         first = client.post(url)
         second = client.post(url)
     alert = Alert.objects.get()
-    progress_url = reverse("admin:articles_alert_change", args=[alert.pk])
+    progress_url = reverse("admin:alerts_alert_change", args=[alert.pk])
     assert first.url == second.url == progress_url
     assert len(mail.outbox) == 6
     progress = client.get(progress_url)
@@ -220,10 +220,10 @@ def test_admin_confirmation_then_send_once(client, published_article, editor, au
 
 def test_subscriber_admin_lists_and_exports(client, editor, audience):
     client.force_login(editor)
-    assert client.get(reverse("admin:accounts_subscriber_changelist")).status_code == 200
+    assert client.get(reverse("admin:alerts_subscriber_changelist")).status_code == 200
     ids = list(Subscriber.objects.values_list("pk", flat=True))
     response = client.post(
-        reverse("admin:accounts_subscriber_changelist"),
+        reverse("admin:alerts_subscriber_changelist"),
         {"action": "export_csv", "_selected_action": ids},
     )
     rows = response.content.decode().splitlines()

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import subscriptions
-from accounts.models import Subscriber
+from alerts import subscriptions
+from alerts.models import Subscriber
 from tests import factories
 from tests.alerts.conftest import subscriber_confirmed
 

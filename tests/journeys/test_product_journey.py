@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connections
 from PIL import Image as PILImage
 
-from accounts.models import Subscriber
+from alerts.models import Subscriber
 from articles.models import Article
 from tests import factories
 from tests.alerts.smtp_sink import RecordingHandler

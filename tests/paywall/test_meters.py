@@ -1,7 +1,7 @@
 """The meter contract (paywall/meters/base.py), one suite over every backend."""
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -10,7 +10,8 @@ from paywall.meters.base import MeterUnavailable, period_for
 from paywall.meters.redis import RedisMeter, meter_key
 from paywall.models import FunnelDay, Meter
 
-NOW = datetime(2026, 11, 14, 12, 0, tzinfo=UTC)
+# Ahead of the real clock: Redis expires keys by it, and a period past would be gone at once.
+NOW = datetime(2036, 11, 14, 12, 0, tzinfo=UTC)
 LIMIT, NUDGE_FROM = 10, 3
 
 pytestmark = pytest.mark.django_db
@@ -107,13 +108,13 @@ def test_redis_keys_are_namespaced_and_expire_after_the_period(settings):
     period = period_for(NOW)
     read(meter, "ttl-reader", 1)
     key = meter_key("ttl-reader", period)
-    assert key == f"{PREFIX}:meter:ttl-reader:2026-11"
+    assert key == f"{PREFIX}:meter:ttl-reader:2036-11"
     expires = meter.client.expiretime(key)
     assert expires == int(period.expires_at.timestamp())
     assert expires > period.ends_at.timestamp()
-    assert meter.client.ttl(f"{PREFIX}:funnel:2026-11-14") > 0
+    assert meter.client.ttl(f"{PREFIX}:funnel:2036-11-14") > 0
     settings.PAYWALL_REDIS_PREFIX = "paywall"  # the production namespace
-    assert meter_key("ttl-reader", period) == "paywall:meter:ttl-reader:2026-11"
+    assert meter_key("ttl-reader", period) == "paywall:meter:ttl-reader:2036-11"
 
 
 def test_database_reads_expire_with_the_period(reader_id):
@@ -123,7 +124,7 @@ def test_database_reads_expire_with_the_period(reader_id):
     read(meter, reader_id, 1)
     meter.housekeep(now=period_for(NOW).expires_at)
     assert Meter.objects.filter(reader=reader_id).exists()
-    meter.housekeep(now=datetime(2027, 1, 5, tzinfo=UTC))
+    meter.housekeep(now=period_for(NOW).expires_at + timedelta(seconds=1))
     assert not Meter.objects.filter(reader=reader_id).exists()
 
 

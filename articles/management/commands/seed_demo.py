@@ -25,8 +25,8 @@ from articles import services
 from articles.images import image_prepare_upload
 from articles.models import Article, ArticleAuthor, Author, Image, Section, Status, Tag
 from articles.renditions import image_renditions_create
-from articles.roles import EDITORS, WRITERS
 from articles.sanitize import sanitize_body
+from newsroom.roles import EDITORS, WRITERS
 
 STORIES_FILE = Path(__file__).resolve().parents[2] / "demo" / "stories.json"
 

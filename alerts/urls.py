@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import subscription_views as views
+from alerts import views
 
 app_name = "alerts"
 

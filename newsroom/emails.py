@@ -4,18 +4,8 @@ from email.utils import formataddr, parseaddr
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
-
-
-def site_url(path: str) -> str:
-    """An absolute address for links in emails, which have no request to build one from."""
-    base = settings.SITE_URL
-    if not base:
-        scheme = "https" if settings.SECURE else "http"
-        base = f"{scheme}://{Site.objects.get_current().domain}"
-    return base + path
 
 
 def sender() -> str:

@@ -6,7 +6,6 @@ claims, they expire, and `alert_requeue_expired` hands them to a new task.
 """
 
 import logging
-import secrets
 import smtplib
 import time
 from contextlib import contextmanager
@@ -19,23 +18,20 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from accounts.models import Subscriber
-from accounts.subscriptions import subscriber_bounce, unsubscribe_url
-from articles.alerting import conf
-from articles.alerting.emails import EmailTemplates, RenderedEmail, site_url
-from articles.models import LIVE_STATUSES, Alert, Article, Delivery, WorkflowEvent
+from alerts import conf
+from alerts.emails import AlertEmail
+from alerts.models import Alert, Delivery, Subscriber
+from alerts.subscriptions import subscriber_bounce
+from alerts.tasks import alert_plan_task, alert_send_task
+from articles.models import LIVE_STATUSES, Article, WorkflowEvent
 
 logger = logging.getLogger(__name__)
 Pending = Q(state=Delivery.State.PENDING)
 
 
-def _queue(task_name: str, *args, times: int = 1) -> None:
-    from articles import tasks
-
-    task = getattr(tasks, task_name)
+def _queue(task, *args, times: int = 1) -> None:
     for _n in range(times):
         task.delay(*args)
 
@@ -62,7 +58,7 @@ def alert_create(*, article: Article, by, now: datetime | None = None) -> tuple[
         WorkflowEvent.objects.create(
             article=article, action=WorkflowEvent.Action.ALERT_SENT, actor=by
         )
-        transaction.on_commit(lambda: _queue("alert_plan_task", alert.pk))
+        transaction.on_commit(lambda: _queue(alert_plan_task, alert.pk))
     return alert, created
 
 
@@ -80,7 +76,7 @@ def alert_plan(*, alert_id: int, now: datetime | None = None) -> int:
             alert.planned_at = now or timezone.now()
             alert.save(update_fields=["planned", "planned_at"])
         pending = alert.deliveries.filter(Pending).count()
-        transaction.on_commit(lambda: _queue("alert_send_task", alert_id, times=_batches(pending)))
+        transaction.on_commit(lambda: _queue(alert_send_task, alert_id, times=_batches(pending)))
     if not pending:
         _finish_if_done(alert_id)
     return pending
@@ -171,36 +167,6 @@ class _Pacer:
         if delay > 0:
             self.sleep(delay)
         self.next_at = max(self.next_at, self.clock()) + self.interval
-
-
-class AlertEmail:
-    """The alert's message for each subscriber: same article, own unsubscribe link.
-
-    The templates are rendered once; only the link differs from one recipient to the next.
-    """
-
-    def __init__(self, article: Article):
-        self.marker = f"unsubscribe-link-{secrets.token_hex(8)}"
-        lead = article.lead_image
-        self.rendered = EmailTemplates("articles/email/alert").render(
-            {
-                "article": article,
-                "article_url": site_url(article.get_absolute_url()),
-                "lead_image_url": lead and site_url(lead.file.url),
-                "unsubscribe_url": self.marker,
-            }
-        )
-
-    def message(self, *, subscriber_id: int, email: str):
-        link = unsubscribe_url(subscriber_id)
-        headers = {
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-        subject, text, html = self.rendered
-        return RenderedEmail(
-            subject, text.replace(self.marker, link), html.replace(self.marker, escape(link))
-        ).message(to=email, headers=headers)
 
 
 @contextmanager
@@ -399,14 +365,14 @@ def alert_requeue_expired(*, now: datetime | None = None) -> int:
             due[alert.pk] = alert.deliveries.filter(Pending).count()
         _finish_if_done(alert.pk)
     for alert_id, count in due.items():
-        _queue("alert_send_task", alert_id, times=_batches(count))
+        _queue(alert_send_task, alert_id, times=_batches(count))
     lost_plans = list(
         Alert.objects.filter(planned_at__isnull=True, created_at__lte=stale).values_list(
             "pk", flat=True
         )
     )
     for alert_id in lost_plans:
-        _queue("alert_plan_task", alert_id)
+        _queue(alert_plan_task, alert_id)
     return sum(_batches(count) for count in due.values()) + len(lost_plans)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import subscriptions
+from alerts import subscriptions
 
 
 class SignupForm(forms.Form):
@@ -25,7 +25,7 @@ class SignupForm(forms.Form):
 def _signup_signed_in(request):
     """One click for a signed-in reader: this changes their account, so CSRF applies."""
     subscribed = subscriptions.subscriber_set_for_user(user=request.user, subscribed=True)
-    return render(request, "accounts/alerts/signup_result.html", {"subscribed": subscribed})
+    return render(request, "alerts/signup_result.html", {"subscribed": subscribed})
 
 
 # The anonymous sign-up carries no CSRF token: all it can cause is one rate-limited
@@ -36,7 +36,7 @@ def _signup_signed_in(request):
 def signup(request):
     form = SignupForm(request.POST)
     if not form.is_valid():
-        return render(request, "accounts/alerts/signup_result.html", {"form": form}, status=400)
+        return render(request, "alerts/signup_result.html", {"form": form}, status=400)
     email = form.cleaned_data["email"]
     user = request.user
     if user.is_authenticated and (not email or email.lower() == user.email.lower()):
@@ -44,22 +44,22 @@ def signup(request):
     # The client address as allauth's own rate limits see it (trusted proxies included).
     client = get_adapter(request).get_client_ip(request)
     if not subscriptions.signup_allowed(client=client):
-        return render(request, "accounts/alerts/signup_result.html", {"limited": True}, status=429)
+        return render(request, "alerts/signup_result.html", {"limited": True}, status=429)
     if not email:
         form.add_error("email", _("Enter your email address."))
-        return render(request, "accounts/alerts/signup_result.html", {"form": form}, status=400)
+        return render(request, "alerts/signup_result.html", {"form": form}, status=400)
     subscriptions.subscriber_request(email=email)
-    return render(request, "accounts/alerts/signup_result.html", {"requested": True})
+    return render(request, "alerts/signup_result.html", {"requested": True})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     if request.method != "POST":
-        return render(request, "accounts/alerts/confirm.html", {"token": token})
+        return render(request, "alerts/confirm.html", {"token": token})
     subscriber = subscriptions.subscriber_confirm(token=token)
     return render(
         request,
-        "accounts/alerts/confirm.html",
+        "alerts/confirm.html",
         {"done": subscriber is not None, "invalid": subscriber is None},
         status=200 if subscriber else 400,
     )
@@ -75,9 +75,7 @@ def unsubscribe(request, token):
     else:
         subscriber = subscriptions.subscriber_from_unsubscribe_token(token)
     context = {"token": token, "subscriber": subscriber, "done": request.method == "POST"}
-    return render(
-        request, "accounts/alerts/unsubscribe.html", context, status=200 if subscriber else 400
-    )
+    return render(request, "alerts/unsubscribe.html", context, status=200 if subscriber else 400)
 
 
 @login_required

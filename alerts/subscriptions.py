@@ -13,11 +13,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Subscriber
-from articles.alerting import conf
-from articles.alerting.emails import EmailTemplates, site_url
+from alerts import conf
+from alerts.models import Subscriber
+from alerts.tasks import subscriber_confirmation_send_task
+from newsroom.emails import EmailTemplates
+from newsroom.links import absolute_url
 
 State = Subscriber.State
+# Named for where they were first used: links already mailed must keep working.
 CONFIRM_SALT = "accounts.alerts.confirm"
 UNSUBSCRIBE_SALT = "accounts.alerts.unsubscribe"
 
@@ -36,7 +39,7 @@ def unsubscribe_token(subscriber_id: int) -> str:
 
 
 def unsubscribe_url(subscriber_id: int) -> str:
-    return site_url(reverse("alerts:unsubscribe", args=[unsubscribe_token(subscriber_id)]))
+    return absolute_url(reverse("alerts:unsubscribe", args=[unsubscribe_token(subscriber_id)]))
 
 
 def signup_allowed(*, client: str) -> bool:
@@ -64,25 +67,19 @@ def subscriber_request(*, email: str, now: datetime | None = None) -> None:
     subscriber.confirmation_sent_at = now
     subscriber.full_clean()
     subscriber.save(update_fields=["state", "confirmation_sent_at"])
-    transaction.on_commit(lambda: _queue_confirmation(subscriber.pk))
-
-
-def _queue_confirmation(subscriber_id: int) -> None:
-    from articles.tasks import subscriber_confirmation_send_task
-
-    subscriber_confirmation_send_task.delay(subscriber_id)
+    transaction.on_commit(lambda: subscriber_confirmation_send_task.delay(subscriber.pk))
 
 
 def subscriber_confirmation_send(*, subscriber_id: int) -> bool:
     subscriber = Subscriber.objects.filter(pk=subscriber_id, state=State.PENDING).first()
     if subscriber is None:
         return False
-    link = site_url(reverse("alerts:confirm", args=[confirmation_token(subscriber.email)]))
+    link = absolute_url(reverse("alerts:confirm", args=[confirmation_token(subscriber.email)]))
     context = {
         "confirm_url": link,
         "max_age_days": conf.CONFIRMATION_MAX_AGE_SECONDS // 86400,
     }
-    rendered = EmailTemplates("accounts/email/alerts_confirmation").render(context)
+    rendered = EmailTemplates("alerts/email/confirmation").render(context)
     rendered.message(to=subscriber.email).send()
     return True
 

@@ -1,1 +1,0 @@
-"""Breaking-news alerts: planning the delivery ledger, sending it in claimed batches."""
