@@ -11,9 +11,9 @@ from alerts.models import Subscriber
 
 
 def reader_subscriptions(user):
-    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    verified = EmailAddress.objects.filter(user=user, verified=True)
     mine = Q(user=user)
-    for email in verified:
+    for email in verified.values_list("email", flat=True):
         mine |= Q(email__iexact=email)
     return Subscriber.objects.filter(mine)
 
