@@ -32,9 +32,7 @@ def imported_apps(source: str) -> set[str]:
 def layer_violations(app: str, source: str) -> set[str]:
     """The apps `app` may not import but does: later layers, and its own layer's others."""
     return {
-        other
-        for other in imported_apps(source)
-        if other != app and ORDER[other] >= ORDER[app]
+        other for other in imported_apps(source) if other != app and ORDER[other] >= ORDER[app]
     }
 
 
