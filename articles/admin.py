@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -241,6 +242,15 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
         if obj is None or not roles.is_writer_only(request.user):
             return True
         return Article.objects.editable_by_writer(request.user).filter(pk=obj.pk).exists()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring a revision saves the story as it stands now, so it needs the permission to
+        change it; simple_history asks only for the permission to view."""
+        if request.method == "POST":
+            article = self.get_object(request, unquote(object_id))
+            if article is None or not self.has_change_permission(request, article):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj) and super().has_delete_permission(

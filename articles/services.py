@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from articles.caching import content_changed
 from articles.images import body_pictures_complete
 from articles.models import Article, SlugRedirect, Status, WorkflowEvent
+from articles.roles import is_writer_only
 from articles.sanitize import sanitize_body
 from articles.signals import article_unpublished, article_went_live
 
@@ -54,10 +55,35 @@ def _keep_workflow_state(article: Article) -> None:
         SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
 
 
+# Decided by those who publish; the admin shows them read-only to writers.
+EDITOR_FIELDS = ("is_free", "is_breaking", "alert_at_go_live")
+
+
+def _keep_editor_choices(article: Article, *, by, creating: bool) -> None:
+    """A writer changes only their own stories that have not gone out, and never the editors'
+    flags, whatever the caller sent: a restored revision carries old flags and content.
+    Saves by no one (seeding, tasks) are not limited."""
+    if by is None or not is_writer_only(by):
+        return
+    if creating:
+        for name in EDITOR_FIELDS:
+            setattr(article, name, Article._meta.get_field(name).get_default())
+        return
+    stored = (
+        Article.objects.editable_by_writer(by).filter(pk=article.pk).values(*EDITOR_FIELDS).first()
+    )
+    if stored is None:
+        raise PermissionDenied(_("You can change only your own stories before they go out."))
+    for name, value in stored.items():
+        setattr(article, name, value)
+
+
 @transaction.atomic
 def article_save(*, article: Article, by, now: datetime | None = None) -> Article:
-    """Create or update an article's content; the workflow fields are not touched here."""
+    """Create or update an article's content; the workflow fields are not touched here, nor,
+    by a writer, the editors' flags."""
     creating = article.pk is None
+    _keep_editor_choices(article, by=by, creating=creating)
     article.body = body_pictures_complete(sanitize_body(article.body))
     article.updated_at = now or timezone.now()
     if creating:

@@ -174,3 +174,33 @@ def test_a_deleted_story_leaves_the_stored_pages(
     with django_capture_on_commit_callbacks(execute=True):
         article.delete()
     assert client.get("/articles/to-be-deleted/").status_code == 404
+
+
+def test_writer_saves_only_own_stories_before_they_go_out(writer, editor):
+    own = factories.article_create(by=writer)
+    services.article_submit(article=own, by=writer)
+    services.article_publish(article=own, by=editor)
+    colleagues = factories.article_create(by=factories.writer_factory())
+    for story in (own, colleagues):
+        stale = Article.objects.get(pk=story.pk)
+        stale.headline = "Rewritten by the writer"
+        with pytest.raises(PermissionDenied):
+            services.article_save(article=stale, by=writer)
+        story.refresh_from_db()
+        assert story.headline != "Rewritten by the writer"
+
+
+def test_a_writers_save_keeps_the_editors_flags(writer, editor):
+    flags = {"is_free": True, "is_breaking": True, "alert_at_go_live": True}
+    created = factories.article_create(by=writer, **flags)
+    assert not (created.is_free or created.is_breaking or created.alert_at_go_live)
+    for name, value in flags.items():
+        setattr(created, name, value)
+    services.article_save(article=created, by=writer)
+    created.refresh_from_db()
+    assert not (created.is_free or created.is_breaking or created.alert_at_go_live)
+    for name, value in flags.items():
+        setattr(created, name, value)
+    services.article_save(article=created, by=editor)
+    created.refresh_from_db()
+    assert created.is_free and created.is_breaking and created.alert_at_go_live
