@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from articles.caching import content_changed
 from articles.images import body_pictures_complete
 from articles.models import Article, SlugRedirect, Status, WorkflowEvent
-from articles.roles import is_writer_only
 from articles.sanitize import sanitize_body
 from articles.signals import article_unpublished, article_went_live
+from newsroom.roles import is_writer_only
 
 Action = WorkflowEvent.Action
 
@@ -42,17 +42,24 @@ WORKFLOW_FIELDS = (
 )
 
 
-def _keep_workflow_state(article: Article) -> None:
+def _keep_workflow_state(article: Article) -> str:
     """An edit changes content only: a restored revision carries its old status and preview
-    token, which must not unpublish the story or revive a revoked link."""
+    token, which must not unpublish the story or revive a revoked link. Returns the stored
+    slug."""
     stored = Article.objects.values("slug", *WORKFLOW_FIELDS).get(pk=article.pk)
     old_slug = stored.pop("slug")
     for name, value in stored.items():
         setattr(article, name, value)
-    if article.first_published_at and old_slug != article.slug:
-        # A published story's old slug keeps answering, with a permanent redirect.
-        SlugRedirect.objects.filter(old_slug=article.slug).delete()
-        SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
+    return old_slug
+
+
+def slug_redirect_keep(*, article: Article, old_slug: str) -> None:
+    """A published story's old slug keeps answering, with a permanent redirect (the new slug
+    answers for itself, so a redirect from it goes)."""
+    if not article.first_published_at or old_slug == article.slug:
+        return
+    SlugRedirect.objects.filter(old_slug=article.slug).delete()
+    SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
 
 
 # Decided by those who publish; the admin shows them read-only to writers.
@@ -89,11 +96,13 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
     if creating:
         article.created_by = by
     else:
-        _keep_workflow_state(article)
+        old_slug = _keep_workflow_state(article)
     article.full_clean(exclude=["authors", "tags"])
     article.save()
     if creating:
         _event(article, Action.CREATED, by)
+    else:
+        slug_redirect_keep(article=article, old_slug=old_slug)
     transaction.on_commit(content_changed)
     return article
 
