@@ -233,6 +233,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# On TERM (remapped to a cold shutdown where the worker is started: bin/serve, the image), a
+# running task gets this long to finish; then it goes back to the broker (acks late) and the
+# alert ledger's claims hand its unsent rows to the next worker. Within a supervisor's 10 s.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 5.0
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
