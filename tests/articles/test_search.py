@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from lxml import html
 
 from articles.search import article_search
@@ -65,8 +66,6 @@ GATED_TEXT = ["A memo names the", "as the lender behind the deal", "mayor declin
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request):
     """The search on the database the suite runs on; the other's case is skipped."""
-    from django.db import connection
-
     if request.param == "postgresql":
         return request.getfixturevalue("postgres").vendor
     if connection.vendor != "sqlite":
