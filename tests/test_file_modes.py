@@ -120,7 +120,11 @@ def test_mail_written_by_the_served_site_is_for_the_owner_only(made, local_env):
         opener.open(reset, urllib.parse.urlencode(form).encode(), timeout=30).close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
     mails = list((made / "mail").iterdir())
     assert mails, "the password reset wrote no mail"
     assert _mode(made / "mail") == 0o700
