@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # The local run is production-like (DEBUG off, gunicorn, WhiteNoise) but plain HTTP on loopback.
 LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
+# The local database, mail, broker messages and secret key live here, the owner's only: the
+# folder is mode 700 and the processes that write in it run with umask 077 (so does bin/serve).
+VAR_DIR ?= var
+OWNER_ONLY = umask 077 &&
 
-.PHONY: install run dev test lint format seed browser clean bench bench-alerts
+.PHONY: install run dev migrate test lint format seed browser clean bench bench-alerts var
 
 install: $(VENV)/.installed
 
@@ -16,21 +20,24 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
-var/secret_key:
-	mkdir -p var
-	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
-	chmod 600 $@
+# Also closes a folder that an older checkout made readable to all.
+var:
+	install -d -m 700 $(VAR_DIR)
 
-run: install var/secret_key
+$(VAR_DIR)/secret_key: | var
+	$(OWNER_ONLY) $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+migrate: install var
+	$(OWNER_ONLY) $(BIN)/python manage.py migrate --noinput --verbosity 0
+
+run: install $(VAR_DIR)/secret_key migrate
 	$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
-	$(LOCAL_ENV) $(BIN)/python manage.py seed_demo
+	$(OWNER_ONLY) $(LOCAL_ENV) $(BIN)/python manage.py seed_demo
 	$(LOCAL_ENV) PORT=$(PORT) bin/serve
 
-dev: install
-	DEBUG=true SECURE=false $(BIN)/python manage.py migrate --noinput --verbosity 0
-	DEBUG=true SECURE=false $(BIN)/python manage.py seed_demo
-	DEBUG=true SECURE=false CELERY_TASK_ALWAYS_EAGER=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+dev: install migrate
+	$(OWNER_ONLY) DEBUG=true SECURE=false $(BIN)/python manage.py seed_demo
+	$(OWNER_ONLY) DEBUG=true SECURE=false CELERY_TASK_ALWAYS_EAGER=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings, PostgreSQL (newsroom_bench) and Redis (db 9) on this machine, measured
 # with wrk; see docs/benchmarks.md. BENCH_ARGS="--seconds 60" for longer runs.
@@ -58,4 +65,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var staticfiles media node_modules test-artifacts
+	rm -rf $(VENV) $(VAR_DIR) staticfiles media node_modules test-artifacts

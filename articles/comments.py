@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import nh3
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -66,6 +67,10 @@ def comment_create(*, article: Article, user, body: str, now: datetime | None = 
     refusal = comment_refusal(user=user, article=article)
     if refusal:
         raise PermissionDenied(refusal)
+    # One reader's posts take turns (their user row locked until commit; no_key leaves rows
+    # that refer to the user free to be written), so parallel posts cannot all count the same
+    # few recent comments and pass the limit together.
+    get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=user.pk)
     recent = Comment.objects.filter(user=user, created_at__gt=now - RATE_WINDOW).count()
     if recent >= RATE_MAX:
         raise ValidationError(_("You are commenting very fast. Please wait a few minutes."))

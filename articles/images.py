@@ -1,9 +1,11 @@
 """Checks and cleans uploaded pictures before anything is stored.
 
 Only real JPEG, PNG, WebP and GIF files pass (never SVG, whatever the name says). Size and
-pixel count are limited before decoding, so a decompression bomb costs nothing. The picture
-is turned upright from its EXIF orientation and written again without metadata, which drops
-camera location data.
+pixel count are limited before decoding, so a decompression bomb costs nothing. Every
+picture is written again from its pixels, so nothing else in the file is kept: metadata such
+as camera location, GIF comments and extensions, bytes appended after the image data. A
+photo is turned upright from its EXIF orientation first; an animated GIF keeps its frames,
+their timing and its looping.
 """
 
 import html
@@ -17,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import ImageOps, ImageSequence, UnidentifiedImageError
 
 from articles.models import Image
 
@@ -48,17 +50,15 @@ def image_prepare_upload(upload) -> ContentFile:
     image_format = picture.format
     try:
         picture.load()
-    except (OSError, SyntaxError, ValueError) as exc:
+        data = _reencode(picture, image_format)
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ValidationError(_("This picture is damaged or incomplete.")) from exc
-    extension = ACCEPTED_FORMATS[image_format]
-    name = f"{uuid.uuid4().hex}.{extension}"
-    if image_format == "GIF":
-        # GIF carries no EXIF; keep the original so that animations survive.
-        return ContentFile(data, name=name)
-    return ContentFile(_reencode(picture, image_format), name=name)
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.{ACCEPTED_FORMATS[image_format]}")
 
 
 def _reencode(picture: PILImage.Image, image_format: str) -> bytes:
+    if image_format == "GIF":
+        return _reencode_gif(picture)
     upright = ImageOps.exif_transpose(picture)
     options = {"icc_profile": picture.info.get("icc_profile")}
     if image_format == "JPEG":
@@ -71,6 +71,32 @@ def _reencode(picture: PILImage.Image, image_format: str) -> bytes:
         options.update(optimize=True)
     out = io.BytesIO()
     upright.save(out, format=image_format, **{k: v for k, v in options.items() if v})
+    return out.getvalue()
+
+
+def _reencode_gif(picture: PILImage.Image) -> bytes:
+    """Each frame as shown (composited over the ones before), drawn afresh and without the
+    source's info, which Pillow would otherwise write back (comments, extensions). All the
+    frames are held decoded at once, so their pixels together are limited like one picture's."""
+    width, height = picture.size
+    if picture.n_frames * width * height > settings.IMAGE_MAX_PIXELS:
+        raise ValidationError(
+            _("This animation has %(n)d frames of %(w)d × %(h)d pixels, too many to keep.")
+            % {"n": picture.n_frames, "w": width, "h": height}
+        )
+    loop = picture.info.get("loop")
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(picture):
+        pixels = frame.convert("RGBA")
+        pixels.info = {}
+        frames.append(pixels)
+        durations.append(frame.info.get("duration", 0))
+    # Full frames each replace the last, so transparent areas stay transparent.
+    options = {"append_images": frames[1:], "duration": durations, "disposal": 2}
+    if loop is not None:
+        options["loop"] = loop
+    out = io.BytesIO()
+    frames[0].save(out, format="GIF", save_all=True, optimize=True, **options)
     return out.getvalue()
 
 

@@ -13,10 +13,12 @@ from newsroom.csp import static_file_headers
 from newsroom.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
+# The embedded set-up's files: SQLite database, secret key, mail, broker. `make` creates the
+# folder owner-only, and the processes it and bin/serve start write there with umask 077.
+VAR_DIR = BASE_DIR / env("VAR_DIR", default="var")
 
 DEBUG = env.bool("DEBUG", default=False)
 # The secret comes from SECRET_KEY, or from the file SECRET_KEY_FILE names (a Docker secret,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
+from PIL import ImageDraw, ImageSequence
 
 from articles.images import image_prepare_upload
 from articles.models import Image
@@ -83,6 +84,75 @@ def test_orientation_is_applied_and_metadata_stripped():
     assert picture.size == (40, 60)
     exif = picture.getexif()
     assert 0x8825 not in exif and 0x010F not in exif and 0x0112 not in exif
+
+
+def gif_animation(frames=4, comment=None) -> bytes:
+    """A moving red block on a transparent ground, 100 ms more for each frame."""
+    pictures = []
+    for i in range(frames):
+        picture = PILImage.new("RGBA", (40, 30), (0, 0, 0, 0))
+        ImageDraw.Draw(picture).rectangle([i * 8, 5, i * 8 + 10, 20], fill=(200, 30 * i, 40))
+        pictures.append(picture)
+    options = {"comment": comment} if comment else {}
+    out = io.BytesIO()
+    pictures[0].save(
+        out,
+        "GIF",
+        save_all=True,
+        append_images=pictures[1:],
+        duration=[100 * (i + 1) for i in range(frames)],
+        loop=0,
+        disposal=2,
+        **options,
+    )
+    return out.getvalue()
+
+
+def gif_frames(data: bytes) -> list[tuple[bytes, int]]:
+    """What a viewer shows: each frame's pixels and how long it stays."""
+    picture = PILImage.open(io.BytesIO(data))
+    return [
+        (frame.convert("RGBA").tobytes(), frame.info.get("duration"))
+        for frame in ImageSequence.Iterator(picture)
+    ]
+
+
+def test_bytes_appended_to_a_gif_are_not_kept():
+    payload = b"<?php system($_GET['c']); ?> appended after the trailer"
+    for source in (gif_animation(frames=1), gif_animation()):
+        cleaned = image_prepare_upload(ContentFile(source + payload, name="a.gif")).read()
+        assert b"system(" not in cleaned and b"appended" not in cleaned
+        assert gif_frames(cleaned) == gif_frames(source)
+
+
+def test_a_gif_comment_is_not_kept():
+    source = gif_animation(comment=b"<script>alert('hidden in a comment')</script>")
+    assert PILImage.open(io.BytesIO(source)).info["comment"]
+    cleaned = image_prepare_upload(ContentFile(source, name="a.gif")).read()
+    assert b"script" not in cleaned and b"hidden" not in cleaned
+    assert "comment" not in PILImage.open(io.BytesIO(cleaned)).info
+
+
+def test_an_animated_gif_keeps_its_frames_timing_and_looping():
+    source = gif_animation(frames=5)
+    cleaned = image_prepare_upload(ContentFile(source, name="a.gif")).read()
+    picture = PILImage.open(io.BytesIO(cleaned))
+    assert picture.n_frames == 5
+    assert picture.info["loop"] == 0
+    assert gif_frames(cleaned) == gif_frames(source)
+    assert [duration for _, duration in gif_frames(cleaned)] == [100, 200, 300, 400, 500]
+
+
+def test_a_gif_cut_inside_a_later_frame_is_refused():
+    source = gif_animation()
+    with pytest.raises(ValidationError, match="damaged"):
+        image_prepare_upload(ContentFile(source[: len(source) * 3 // 4], name="cut.gif"))
+
+
+def test_an_animation_with_too_many_pixels_in_all_is_refused(settings):
+    settings.IMAGE_MAX_PIXELS = 40 * 30 * 3
+    with pytest.raises(ValidationError, match="4 frames of 40 × 30 pixels"):
+        image_prepare_upload(ContentFile(gif_animation(frames=4), name="a.gif"))
 
 
 def _media_files():

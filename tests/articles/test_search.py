@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from lxml import html
 
 from articles.search import article_search
@@ -47,3 +48,51 @@ def test_full_text_ranks_and_highlights_headline_and_dek_only(postgres, client, 
     assert marks == ["Volcano"]
     assert "Volcano erupts near <the> village" in doc.text_content()
     assert "gated-secret" not in doc.text_content() and "Volcano draft" not in doc.text_content()
+
+
+WALLED_STORY = {
+    "headline": "Council budget passes after a long night",
+    "dek": "The vote came just before dawn.",
+    "body": (
+        "<p>Councillors met at six.</p><p>The debate ran for nine hours.</p>"
+        "<p>A memo names the quetzalcoatlus treasury as the lender behind the deal.</p>"
+        "<p>The mayor declined to comment on the lender.</p>"
+    ),
+}
+# The text a reader past the wall never gets, less the words they typed themselves.
+GATED_TEXT = ["A memo names the", "as the lender behind the deal", "mayor declined to comment"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request):
+    """The search on the database the suite runs on; the other's case is skipped."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres").vendor
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite search runs when the suite runs on SQLite")
+    return connection.vendor
+
+
+def test_a_walled_reader_learns_only_that_a_story_has_a_word_in_its_body(
+    database, client, editor, section
+):
+    """On PostgreSQL the body is searched, so a walled reader finds a story by a phrase of
+    its gated part, and so learns that the story holds the phrase; the results show headline
+    and dek only, highlighted only there. On SQLite the body is not searched at all."""
+    for _n in range(10):
+        client.get(factories.article_published(by=editor, section=section).get_absolute_url())
+    story = factories.article_published(by=editor, section=section, **WALLED_STORY)
+    assert 'data-paywall="wall"' in client.get(story.get_absolute_url()).content.decode()
+    doc = results(client, "quetzalcoatlus treasury")
+    teasers = doc.cssselect(".story-list article.teaser")
+    if database == "postgresql":
+        assert len(teasers) == 1
+        link = teasers[0].cssselect(".teaser-headline a")[0]
+        assert link.get("href") == story.get_absolute_url()
+        assert link.text_content() == story.headline
+        assert teasers[0].cssselect(".dek")[0].text_content() == story.dek
+    else:
+        assert not teasers
+    assert not doc.cssselect(".story-list mark")
+    text = html.tostring(doc, encoding="unicode")
+    assert not [gated for gated in GATED_TEXT if gated in text]
