@@ -7,6 +7,7 @@ otherwise interleave).
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from articles import comments
 from articles.models import Comment
@@ -20,7 +21,7 @@ PARALLEL = 12
 def test_parallel_posts_by_one_reader_give_exactly_the_limit(published_article, reader):
     assert comments.RATE_MAX < PARALLEL
     verified(reader)
-    url = f"/accounts/comments/{published_article.pk}/"
+    url = reverse("articles:comment_post", args=[published_article.pk])
 
     def post(body):
         client = Client()
