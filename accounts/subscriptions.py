@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Subscriber
 from articles.alerting import conf
 from articles.alerting.emails import EmailTemplates, site_url
+from newsroom import ratelimit
 
 State = Subscriber.State
 CONFIRM_SALT = "accounts.alerts.confirm"
@@ -41,12 +41,9 @@ def unsubscribe_url(subscriber_id: int) -> str:
 
 def signup_allowed(*, client: str) -> bool:
     """Per-client rate limit on sign-up requests, counted in the cache."""
-    key = f"alerts:signup:{client}"
-    cache.add(key, 0, timeout=conf.SIGNUP_WINDOW_SECONDS)
-    try:
-        return cache.incr(key) <= conf.SIGNUP_LIMIT
-    except ValueError:  # the key expired between add and incr: a new window
-        return True
+    return ratelimit.hit(
+        name=f"alerts:signup:{client}", limit=conf.SIGNUP_LIMIT, window=conf.SIGNUP_WINDOW_SECONDS
+    )
 
 
 @transaction.atomic
