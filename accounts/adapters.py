@@ -4,13 +4,14 @@ from allauth.core.ratelimit import respond_429
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from newsroom import mail_caps
 from newsroom.client import client_address
 from paywall.services import signup_credit
 
 
 class ReaderAccountAdapter(DefaultAccountAdapter):
     """allauth as it comes, plus crediting a sign-up to the paywall prompt that led to it,
-    and failed sign-ins counted per address and client."""
+    failed sign-ins counted per address and client, and mail capped per inbox."""
 
     def set_password(self, user, password):
         """Only the password is written: the reader's row may come from the cache
@@ -46,3 +47,10 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
             if error.code == "too_many_login_attempts":
                 raise ImmediateHttpResponse(respond_429(request)) from error
             raise
+
+    def send_mail(self, template_prefix, email, context):
+        """Every allauth mail can be asked for by a stranger: each counts against its inbox's
+        caps (newsroom/mail_caps.py), and a capped one is silently not sent."""
+        kind = template_prefix.rsplit("/", 1)[-1]
+        if mail_caps.mail_allowed(to=email, kind=kind):
+            super().send_mail(template_prefix, email, context)

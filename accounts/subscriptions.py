@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Subscriber
 from articles.alerting import conf
 from articles.alerting.emails import EmailTemplates, site_url
-from newsroom import ratelimit
+from newsroom import mail_caps, ratelimit
 
 State = Subscriber.State
 CONFIRM_SALT = "accounts.alerts.confirm"
@@ -73,6 +73,8 @@ def _queue_confirmation(subscriber_id: int) -> None:
 def subscriber_confirmation_send(*, subscriber_id: int) -> bool:
     subscriber = Subscriber.objects.filter(pk=subscriber_id, state=State.PENDING).first()
     if subscriber is None:
+        return False
+    if not mail_caps.mail_allowed(to=subscriber.email, kind="alerts_confirmation"):
         return False
     link = site_url(reverse("alerts:confirm", args=[confirmation_token(subscriber.email)]))
     context = {

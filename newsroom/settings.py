@@ -181,6 +181,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Mail a stranger can make us send (codes, resets, sign-ups, alert confirmations), per inbox
+# (newsroom/mail_caps.py).
+MAIL_CAP_PER_INBOX_HOUR = env.int("MAIL_CAP_PER_INBOX_HOUR", default=5)
+MAIL_CAP_PER_INBOX_DAY = env.int("MAIL_CAP_PER_INBOX_DAY", default=10)
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
