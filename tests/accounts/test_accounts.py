@@ -9,6 +9,7 @@ from accounts.models import Subscriber
 from articles import comments
 from newsroom import settings as production_settings
 from tests import factories
+from tests.accounts.mailbox import emailed_code
 
 User = get_user_model()
 PASSWORD = "a-long-reader-password-42"
@@ -30,6 +31,7 @@ def test_sign_up_asks_only_email_and_password_and_honours_next(client, published
         f"/accounts/signup/?next={article_url}",
         {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
     )
+    response = client.post(response["Location"], {"code": emailed_code()})
     assert response.status_code == 302 and response["Location"] == article_url
     assert User.objects.get(email="new@example.org")
 
