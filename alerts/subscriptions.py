@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils import timezone
 from alerts import conf
 from alerts.models import Subscriber
 from alerts.tasks import subscriber_confirmation_send_task
+from newsroom import mail_caps, ratelimit
 from newsroom.emails import EmailTemplates
 from newsroom.links import absolute_url
 
@@ -44,12 +44,9 @@ def unsubscribe_url(subscriber_id: int) -> str:
 
 def signup_allowed(*, client: str) -> bool:
     """Per-client rate limit on sign-up requests, counted in the cache."""
-    key = f"alerts:signup:{client}"
-    cache.add(key, 0, timeout=conf.SIGNUP_WINDOW_SECONDS)
-    try:
-        return cache.incr(key) <= conf.SIGNUP_LIMIT
-    except ValueError:  # the key expired between add and incr: a new window
-        return True
+    return ratelimit.hit(
+        name=f"alerts:signup:{client}", limit=conf.SIGNUP_LIMIT, window=conf.SIGNUP_WINDOW_SECONDS
+    )
 
 
 @transaction.atomic
@@ -73,6 +70,8 @@ def subscriber_request(*, email: str, now: datetime | None = None) -> None:
 def subscriber_confirmation_send(*, subscriber_id: int) -> bool:
     subscriber = Subscriber.objects.filter(pk=subscriber_id, state=State.PENDING).first()
     if subscriber is None:
+        return False
+    if not mail_caps.mail_allowed(to=subscriber.email, kind="alerts_confirmation"):
         return False
     link = absolute_url(reverse("alerts:confirm", args=[confirmation_token(subscriber.email)]))
     context = {

@@ -30,6 +30,10 @@ if "SECRET_KEY" in env or not SECRET_KEY_FILE.is_file():
     SECRET_KEY = env("SECRET_KEY", default="dev-insecure" if DEBUG else "")
 else:
     SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
+# Proxies of our own in front of the app (a load balancer, nginx): the client is the N-th
+# address from the right of X-Forwarded-For (newsroom/client.py); 0 trusts no header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -163,21 +167,28 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.AuthenticationBackend",
 ]
 
-# django-allauth: email only, verification optional for reading.
+# django-allauth: email only. A new reader types the code we email and is in; sign-up answers
+# the same for an address that has an account, whose owner is told by mail (README, Accounts).
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# login_failed: 10 a minute per client, over all addresses, and 5 in five minutes per address
+# *and client* (the key, accounts/adapters.py): a stranger's wrong passwords lock out no owner.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
-    "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Mail a stranger can make us send (codes, resets, sign-ups, alert confirmations), per inbox
+# (newsroom/mail_caps.py).
+MAIL_CAP_PER_INBOX_HOUR = env.int("MAIL_CAP_PER_INBOX_HOUR", default=5)
+MAIL_CAP_PER_INBOX_DAY = env.int("MAIL_CAP_PER_INBOX_DAY", default=10)
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"

@@ -1,9 +1,11 @@
-"""Headless Chromium: an anonymous reader walks to the wall, registers from it, and is back
-on the same article in full. Screenshots of the appeal, the nudge and the wall are kept."""
+"""Headless Chromium: an anonymous reader walks to the wall, registers from it, types the
+emailed code, and is back on the same article in full. Screenshots of the appeal, the nudge
+and the wall are kept."""
 
 import pytest
 
 from tests import factories
+from tests.accounts.mailbox import emailed_code
 from tests.browser.test_reader_pages import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import require_service
 from tests.paywall.pages import GATED
@@ -52,6 +54,9 @@ def test_from_the_wall_to_the_full_article_through_sign_up(live_server, section,
             page.fill('input[name="password1"]', "a-long-reader-password-42")
             page.fill('input[name="password2"]', "a-long-reader-password-42")
             page.locator('form[action="/accounts/signup/"] button[type="submit"]').click()
+            page.wait_for_url("**/accounts/confirm-email/")
+            page.fill('input[name="code"]', emailed_code())
+            page.get_by_role("button", name="Confirm").click()
             page.wait_for_url(live_server.url + walled.get_absolute_url())
             assert page.locator('[data-paywall="wall"]').count() == 0
             assert page.locator(".article-rest p").count() == 6

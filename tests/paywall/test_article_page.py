@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from paywall.models import FunnelDay, PaywallSettings
 from paywall.selectors import paywall_settings_forget
 from paywall.services import funnel_flush
+from tests.accounts.mailbox import emailed_code
 from tests.paywall.conftest import redis_meter
 from tests.paywall.pages import GATED, read
 
@@ -43,6 +45,7 @@ def test_the_wall_brings_the_reader_back_to_the_article(client, metered_articles
         f"/accounts/signup/?next={walled.get_absolute_url()}",
         {"email": "from-the-wall@example.org", "password1": password, "password2": password},
     )
+    response = client.post(response["Location"], {"code": emailed_code()})
     assert response["Location"] == walled.get_absolute_url()
     page = read(client, walled)
     assert page.full and not page.prompts.get("wall") and not page.prompts.get("nudge")
@@ -193,6 +196,7 @@ def test_on_redis_a_metered_view_adds_no_database_query(settings, metered_articl
 def test_logging_in_from_the_wall_returns_to_the_full_article(client, reader, metered_articles):
     reader.set_password("a-long-reader-password-42")
     reader.save()
+    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
     walk_to_the_wall(client, metered_articles)
     walled = metered_articles[10].get_absolute_url()
     response = client.post(

@@ -1,0 +1,13 @@
+import re
+
+from django.core import mail
+
+
+def code_in(text: str) -> str:
+    """The code in a sign-in or sign-up verification mail (allauth's dashed format)."""
+    return re.search(r"^\s*([A-Z0-9]+-[A-Z0-9]+)\s*$", text, re.M).group(1)
+
+
+def emailed_code() -> str:
+    """The code in the last mail sent."""
+    return code_in(mail.outbox[-1].body)

@@ -1,0 +1,99 @@
+"""Failed sign-ins are limited per address and client together, and per client: a stranger's
+wrong passwords keep nobody else out, and the limited client is told what to do."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client, RequestFactory
+
+from accounts.adapters import ReaderAccountAdapter
+from newsroom import settings as production_settings
+from newsroom.client import client_address
+from tests.accounts.mailbox import emailed_code
+
+PASSWORD = "correct-horse-battery"  # the factories'
+PROXY = "10.0.0.2"
+
+
+@pytest.fixture
+def limits(settings):
+    settings.ACCOUNT_RATE_LIMITS = production_settings.ACCOUNT_RATE_LIMITS
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    return settings
+
+
+@pytest.fixture
+def verified_editor(editor):
+    EmailAddress.objects.create(user=editor, email=editor.email, verified=True, primary=True)
+    return editor
+
+
+def behind_our_proxy(address: str) -> Client:
+    """A client as the app sees it behind one proxy of ours: same REMOTE_ADDR for all."""
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"203.0.113.50, {address}")
+
+
+def sign_in(client, email, password):
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+@pytest.mark.django_db
+def test_wrong_passwords_from_one_client_lock_out_only_that_client(limits, verified_editor):
+    attacker = behind_our_proxy("198.51.100.7")
+    answers = [sign_in(attacker, verified_editor.email, "wrong").status_code for _ in range(10)]
+    assert answers == [200] * 5 + [429] * 5
+
+    editor = behind_our_proxy("192.0.2.10")
+    response = sign_in(editor, verified_editor.email, PASSWORD)
+    assert response.status_code == 302
+    assert editor.session["_auth_user_id"] == str(verified_editor.pk)
+
+    limited = sign_in(attacker, verified_editor.email, PASSWORD)  # even the right password
+    assert limited.status_code == 429
+    assert "_auth_user_id" not in attacker.session
+    page = limited.content.decode()
+    assert "Too many tries" in page
+    assert 'href="/accounts/login/code/"' in page and 'href="/accounts/password/reset/"' in page
+
+
+@pytest.mark.django_db
+def test_a_client_is_capped_across_many_addresses(limits, reader):
+    guesser = behind_our_proxy("198.51.100.8")
+    answers = [sign_in(guesser, f"someone{n}@example.org", "wrong").status_code for n in range(11)]
+    assert answers == [200] * 10 + [429]
+    assert sign_in(behind_our_proxy("192.0.2.11"), reader.email, "wrong").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_owner_signs_in_by_emailed_code_while_passwords_are_limited(limits, verified_editor):
+    owner = behind_our_proxy("198.51.100.9")
+    for _ in range(6):
+        sign_in(owner, verified_editor.email, "wrong")
+    assert sign_in(owner, verified_editor.email, PASSWORD).status_code == 429
+
+    assert owner.post("/accounts/login/code/", {"email": verified_editor.email}).status_code == 302
+    response = owner.post("/accounts/login/code/confirm/", {"code": emailed_code()})
+    assert response.status_code == 302
+    assert owner.session["_auth_user_id"] == str(verified_editor.pk)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.1", "10.0.0.2"),  # no proxy of ours: the header is the client's word
+        (1, "203.0.113.1, 198.51.100.1", "198.51.100.1"),
+        (2, "203.0.113.1, 198.51.100.1, 10.0.0.1", "198.51.100.1"),
+        (2, "198.51.100.1", "10.0.0.2"),  # shorter than our proxies: it bypassed one
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_the_client_address_is_the_n_th_from_the_right(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+    assert ReaderAccountAdapter(request).get_client_ip(request) == expected
+
+
+def test_allauth_counts_trusted_proxies_from_the_same_setting():
+    assert production_settings.ALLAUTH_TRUSTED_PROXY_COUNT is (
+        production_settings.TRUSTED_PROXY_COUNT
+    )
