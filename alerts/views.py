@@ -4,7 +4,6 @@ Links in emails only ever show a button on GET; the change happens on POST, so t
 scanners that follow links confirm and unsubscribe nobody.
 """
 
-from allauth.account.adapter import get_adapter
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import subscriptions
+from newsroom.client import client_address
 
 
 class SignupForm(forms.Form):
@@ -41,9 +41,7 @@ def signup(request):
     user = request.user
     if user.is_authenticated and (not email or email.lower() == user.email.lower()):
         return _signup_signed_in(request)
-    # The client address as allauth's own rate limits see it (trusted proxies included).
-    client = get_adapter(request).get_client_ip(request)
-    if not subscriptions.signup_allowed(client=client):
+    if not subscriptions.signup_allowed(client=client_address(request)):
         return render(request, "alerts/signup_result.html", {"limited": True}, status=429)
     if not email:
         form.add_error("email", _("Enter your email address."))

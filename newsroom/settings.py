@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "django_prose_editor",
     "simple_history",
+    "newsroom",
     "articles",
     "accounts",
     "alerts",
@@ -280,7 +281,9 @@ SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = 31_536_000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Whether a request came over HTTPS is the proxy's word, taken only when there is a proxy
+# of our own in front (gunicorn takes it only from FORWARDED_ALLOW_IPS, the proxy's address).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

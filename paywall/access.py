@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.selectors import request_account_facts
+from newsroom.client import client_address
 from paywall.crawlers import crawler_verified
 from paywall.identity import Reader, reader_dump, reader_load
 from paywall.meters.base import MeterBase, MeterUnavailable, period_for
@@ -57,7 +58,7 @@ class ReaderAccess:
             return ReaderKind.REGISTERED
         # From META: `request.headers` would first copy every header of the request.
         if crawler_verified(
-            ip=self.request.META.get("REMOTE_ADDR", ""),
+            ip=client_address(self.request),
             user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
         ):
             return ReaderKind.CRAWLER
