@@ -9,12 +9,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from paywall import services
 from paywall.models import Donor
-from paywall.selectors import paywall_settings
+from paywall.selectors import article_published_id, paywall_settings
 
 
 def _article_id(request) -> int:
-    value = request.GET.get("article", "")
-    return int(value) if value.isdigit() else 0
+    return article_published_id(request.GET.get("article", ""))
 
 
 @require_safe

@@ -9,6 +9,7 @@ from django.utils import timezone
 from paywall.models import Donor, FunnelDay, PaywallSettings
 from paywall.services import donation_signature, funnel_flush
 from paywall.tasks import funnel_flush_task
+from tests import factories
 from tests.paywall.pages import read
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,47 @@ def test_donation_clicks_are_counted_and_sent_to_the_platform(client, metered_ar
     assert response["Location"] == "https://pay.example/give?amount=10"
     funnel_flush_task.delay()  # what beat runs every minute
     assert FunnelDay.objects.get(article_id=article.pk).donation_clicks == 1
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "9223372036854775808",
+        "2147483648",
+        "-1",
+        "0",
+        "abc",
+        "1e3",
+        "²",
+        "٣",
+        " 1",
+        "unknown",
+        "draft",
+    ],
+)
+def test_a_donation_click_counts_only_a_real_published_article(
+    client, metered_articles, section, editor, article
+):
+    PaywallSettings.objects.create(pk=1, donation_url="https://pay.example/give")
+    value = {
+        "unknown": str(metered_articles[-1].pk + 1000),
+        "draft": str(factories.article_create(section=section, by=editor).pk),
+    }.get(article, article)
+    response = client.get("/donate/go/", {"amount": "10", "article": value})
+    assert response.status_code == 302
+    assert response["Location"] == "https://pay.example/give?amount=10"
+    real = client.get("/donate/go/", {"amount": "10", "article": metered_articles[0].pk})
+    assert real.status_code == 302
+    funnel_flush()
+    clicks = dict(FunnelDay.objects.values_list("article_id", "donation_clicks"))
+    assert clicks == {0: 1, metered_articles[0].pk: 1}  # the junk id as a click on no article
+
+
+def test_the_donate_page_links_no_junk_article(client):
+    PaywallSettings.objects.create(pk=1, donation_url="https://pay.example/give")
+    page = client.get("/donate/?article=9223372036854775808")
+    assert page.status_code == 200
+    assert "/donate/go/?amount=10&amp;article=0" in page.content.decode()
 
 
 def test_the_funnel_page_shows_a_chart_and_the_conversion_rate(client, editor, metered_articles):
