@@ -39,7 +39,13 @@ class DatabaseMeter(MeterBase):
 
     @transaction.atomic
     def _read(
-        self, reader: str, article_id: int, period: Period, limit: int, nudge_from: int, carried
+        self,
+        reader: str,
+        article_id: int,
+        period: Period,
+        limit: int,
+        nudge_from: int,
+        carried: int,
     ) -> MeterResult:
         meter, _ = Meter.objects.select_for_update().get_or_create(
             reader=reader, period=period.key, defaults={"expires_at": period.expires_at}
