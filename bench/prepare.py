@@ -5,8 +5,9 @@ line: the metered article paths, the metered floor's paths for the same articles
 reader's cookies as their browser holds them after the reads they already made this month.
 wrk sends the same cookies again and again and never stores what a response sets, so
 cookies that lacked what a browser keeps would make every view pay for setting it again.
-- Anonymous readers: 0 to 5 reads, put there through the meter's own interface; the donation
-  appeal came with the first of them, so the cookie says when. A reader with none is new:
+- Anonymous readers: 0 to 5 reads, put there through the meter's own interface as the site
+  does: the first carried in the cookie, stored along with the second; the donation appeal
+  came with the first of them, so the cookie says when. A reader with none is new:
   each of their views shows the appeal and sets the cookie, as a new reader's first does.
 - Registered readers: the session, and the cookies their first article page set (the CSRF
   token's, and the reader cookie with the appeal shown).
@@ -60,19 +61,24 @@ def main() -> None:
 
     meter, rules, period = meter_load(), paywall_settings(), period_for(timezone.now())
     cookies = []
+    carried_only = 0  # readers with one read, kept in their cookie and not in the meter
     for _ in range(options.readers):
         reader = Reader()
         # Some reads already this month, below the wall, so that most benchmark views count.
         reads = rng.sample(metered, rng.randint(0, rules.wall_after // 2))
         if reads:
             reader.appeal_at = int(time.time())
-        for article_id, _slug in reads:
+            # The first read rides in the cookie; the meter stores it with the second.
+            reader.first, reader.first_period = reads[0][0], period.key
+            carried_only += len(reads) == 1
+        for article_id, _slug in reads[1:]:
             meter.read(
                 reader=reader.id,
                 article_id=article_id,
                 period=period,
                 limit=rules.wall_after,
                 nudge_from=rules.nudge_from,
+                carried=reader.first,
             )
         response = HttpResponse()
         reader_dump(response, reader)
@@ -95,7 +101,8 @@ def main() -> None:
     (options.out / "registered_cookies.txt").write_text("\n".join(sessions) + "\n")
     print(
         f"Prepared {len(metered)} metered paths, {len(cookies)} anonymous readers with "
-        f"meter data ({type(meter).__name__}), {len(sessions)} registered sessions."
+        f"meter data ({type(meter).__name__}; {carried_only} of them with their one read in "
+        f"the cookie only), {len(sessions)} registered sessions."
     )
 
 

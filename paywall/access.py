@@ -89,20 +89,36 @@ class ReaderAccess:
 
     def _read(self, article_id: int, now: datetime, rules):
         period = period_for(now)
-        reader_id = self.reader.id
+        reader = self.reader
         self._changed |= self._new
         try:
+            if self._new and not reader.first:
+                return self._first_read(article_id, period, rules)
             return self.meter.read(
-                reader=reader_id,
+                reader=reader.id,
                 article_id=article_id,
                 period=period,
                 limit=rules.wall_after,
                 nudge_from=rules.nudge_from,
+                carried=reader.carried(period.key),
             )
         except MeterUnavailable:
             logger.exception("Paywall meter unavailable; serving article %s in full", article_id)
             _count_meter_error(period.day, article_id)
             return None
+
+    def _first_read(self, article_id: int, period, rules):
+        """A reader without a cookie is stored nowhere: the article read rides in the cookie
+        the response sets, and reaches the meter's store only if the reader comes back."""
+        result = self.meter.first_read(
+            article_id=article_id,
+            period=period,
+            limit=rules.wall_after,
+            nudge_from=rules.nudge_from,
+        )
+        if result.allowed:
+            self.update(first=article_id, first_period=period.key)
+        return result
 
     def donor_until(self) -> int:
         """Until when (unix seconds) this reader counts as a recent donor."""

@@ -1,8 +1,11 @@
 """The anonymous reader: a random id and a little state, in a signed cookie.
 
 The cookie holds no personal data: a random id, when the donation appeal was last shown or
-silenced, and which register prompt the reader saw last (so a sign-up can be credited to it).
-A cookie that fails its signature is a new reader, never an error.
+silenced, which register prompt the reader saw last (so a sign-up can be credited to it), and
+the article of a new reader's first metered view with its period: the meter stores nothing
+for a reader until they come back with the cookie, and then takes the carried article along
+(paywall/meters/base.py, `first_read`). A cookie that fails its signature is a new reader,
+never an error.
 """
 
 import secrets
@@ -24,6 +27,8 @@ class Reader:
     donor_until: int = 0
     prompt: str = ""
     prompt_article: int = 0
+    first: int = 0
+    first_period: str = ""
 
     def update(self, **values) -> bool:
         """Whether anything changed: an unchanged reader needs no new cookie."""
@@ -31,6 +36,11 @@ class Reader:
         for name, value in values.items():
             setattr(self, name, value)
         return changed
+
+    def carried(self, period: str) -> int:
+        """The first article read, for the meter to store along with the next read that
+        period (0: none)."""
+        return self.first if self.first_period == period else 0
 
 
 # A cookie written by another release may carry fields this one does not know.

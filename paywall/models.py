@@ -161,3 +161,26 @@ class Donor(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class DonationReturn(models.Model):
+    """A payment platform's return link that has been used: its signed reference is the link's
+    nonce, so each link confirms one donation, once (the unique index decides, even between
+    parallel requests)."""
+
+    reference = models.CharField(_("payment reference"), max_length=100, unique=True)
+    used_at = models.DateTimeField(_("used"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The account the link was used with; empty for an anonymous reader."),
+    )
+
+    class Meta:
+        verbose_name = _("donation return link")
+
+    def __str__(self):
+        return self.reference

@@ -35,6 +35,22 @@ def paywall_settings_forget() -> None:
     _cache.clear()
 
 
+# The funnel keeps article ids in a PositiveIntegerField: 2**31 - 1 on every database.
+ARTICLE_ID_MAX = 2**31 - 1
+
+
+def article_published_id(value: str) -> int:
+    """The published article a query parameter names, or 0 for none.
+
+    The value comes from anyone: what is not a positive integer in the funnel's range, or
+    names no published article, names none, so junk adds no funnel row and never fails.
+    """
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= ARTICLE_ID_MAX:
+        return 0
+    article_id = int(value)
+    return article_id if Article.objects.published().filter(pk=article_id).exists() else 0
+
+
 FUNNEL_FIELDS = ("views", "nudges", "walls", "signups", "donation_clicks", "meter_errors")
 
 

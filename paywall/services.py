@@ -4,14 +4,16 @@ import hashlib
 import hmac
 import logging
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from paywall.conf import app_settings
 from paywall.meters import meter_load
 from paywall.meters.base import MeterBase, MeterUnavailable, period_for
-from paywall.models import Donor, PaywallSettings
+from paywall.models import DonationReturn, Donor, PaywallSettings
 from paywall.selectors import paywall_settings, paywall_settings_forget
 
 logger = logging.getLogger(__name__)
@@ -70,6 +72,33 @@ def donation_return_valid(*, params, now: datetime) -> bool:
     )
     fresh = now - RETURN_LINK_MAX_AGE <= sent_at <= now + timedelta(minutes=5)
     return fresh and hmac.compare_digest(expected, params.get("sig", ""))
+
+
+class DonationReturnOutcome(StrEnum):
+    CONFIRMED = "confirmed"
+    INVALID = "invalid"  # not signed by the platform, stale, or malformed
+    USED = "used"  # confirmed once already: a replay marks nobody
+
+
+@transaction.atomic
+def donation_return_confirm(*, params, paywall, user, now: datetime) -> DonationReturnOutcome:
+    """The platform's return link marks the donor once: a second use, by anyone, is refused."""
+    if not donation_return_valid(params=params, now=now):
+        return DonationReturnOutcome.INVALID
+    used = DonationReturn(
+        reference=params["ref"], used_at=now, user=user if user.is_authenticated else None
+    )
+    try:
+        used.full_clean(validate_unique=False)  # the unique index decides, race-free
+    except ValidationError:
+        return DonationReturnOutcome.INVALID
+    try:
+        with transaction.atomic():
+            used.save(force_insert=True)
+    except IntegrityError:
+        return DonationReturnOutcome.USED
+    donor_mark(paywall=paywall, user=user, source=Donor.Source.PLATFORM, now=now)
+    return DonationReturnOutcome.CONFIRMED
 
 
 @transaction.atomic

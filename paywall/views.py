@@ -8,13 +8,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from paywall import services
-from paywall.models import Donor
-from paywall.selectors import paywall_settings
+from paywall.selectors import article_published_id, paywall_settings
 
 
 def _article_id(request) -> int:
-    value = request.GET.get("article", "")
-    return int(value) if value.isdigit() else 0
+    return article_published_id(request.GET.get("article", ""))
 
 
 @require_safe
@@ -53,13 +51,14 @@ def donate_go(request):
 
 @require_safe
 def donate_return(request):
-    """The payment platform's return link, signed with the shared secret."""
-    now = timezone.now()
-    if not services.donation_return_valid(params=request.GET, now=now):
-        return render(request, "paywall/donate_invalid.html", status=400)
-    services.donor_mark(
-        paywall=request.paywall, user=request.user, source=Donor.Source.PLATFORM, now=now
+    """The payment platform's return link, signed with the shared secret, good for one use."""
+    outcome = services.donation_return_confirm(
+        params=request.GET, paywall=request.paywall, user=request.user, now=timezone.now()
     )
+    if outcome == services.DonationReturnOutcome.INVALID:
+        return render(request, "paywall/donate_invalid.html", status=400)
+    if outcome == services.DonationReturnOutcome.USED:
+        return render(request, "paywall/donate_used.html", status=410)
     return render(request, "paywall/donate.html", {"rules": paywall_settings(), "is_donor": True})
 
 

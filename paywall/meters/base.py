@@ -60,12 +60,33 @@ class MeterResult(NamedTuple):
     count: int
 
 
+def first_result(limit: int) -> MeterResult:
+    """What a read answers on a period with nothing counted yet."""
+    return MeterResult(allowed=limit > 0, count=min(limit, 1))
+
+
+def funnel_events(result: MeterResult, nudge_from: int) -> dict[str, int]:
+    """The funnel counters one metered view adds to: the view, and its wall or nudge."""
+    return {
+        "views": 1,
+        "walls": int(not result.allowed),
+        "nudges": int(result.allowed and result.count >= nudge_from),
+    }
+
+
 class MeterBase(ABC):
     """Interface of a meter backend; one instance serves a process and must be thread-safe."""
 
     @abstractmethod
     def read(
-        self, *, reader: str, article_id: int, period: Period, limit: int, nudge_from: int
+        self,
+        *,
+        reader: str,
+        article_id: int,
+        period: Period,
+        limit: int,
+        nudge_from: int,
+        carried: int = 0,
     ) -> MeterResult:
         """Count a metered article served to `reader`, atomically, in one round trip.
 
@@ -73,10 +94,28 @@ class MeterBase(ABC):
           the count: once read, it stays readable for the rest of the period.
         - Otherwise, while the count is under `limit`, the article is added and allowed.
         - Otherwise the view is walled: not allowed, and nothing is added.
+        `carried`, when not 0, is the article of the reader's `first_read` this period, which
+        the caller kept (in the reader's cookie) instead of the store: it is added first, by
+        the same rules and in the same atomic call, so it counts once however often it comes
+        back, and it adds no funnel view (its own was counted by `first_read`).
         Parallel calls for one reader never let the count pass `limit`. The stored reads expire
         after `period.expires_at`. The funnel counters of `period.day` and the article ride in
         the same call: a view always, a wall when not allowed, a nudge when allowed with a
         count of at least `nudge_from`.
+
+        Raises MeterUnavailable when the store fails; then nothing is counted.
+        """
+
+    @abstractmethod
+    def first_read(
+        self, *, article_id: int, period: Period, limit: int, nudge_from: int
+    ) -> MeterResult:
+        """Count the first metered view of a reader the site has not met: no cookie came back.
+
+        Answers as `read` would on a period with nothing counted (`first_result`) and counts
+        the funnel alike (`funnel_events`), but stores nothing for the reader: the caller
+        carries an allowed article in the reader's cookie and passes it back as `carried`.
+        A client that never returns its cookie, a bot, so grows no per-reader storage.
 
         Raises MeterUnavailable when the store fails; then nothing is counted.
         """

@@ -2,55 +2,86 @@
 
 The reader's Meter row is locked (SELECT ... FOR UPDATE on PostgreSQL; on SQLite every
 transaction begins IMMEDIATE, which serialises writers), so parallel reads by one reader see
-each other's additions.
+each other's additions. A reader the site has not met yet (`first_read`) gets no row: the
+funnel's day row is the only write.
 """
 
 from datetime import date, datetime
 
 from django.db import DatabaseError, transaction
 
-from paywall.meters.base import MeterBase, MeterResult, MeterUnavailable, Period
+from paywall.meters.base import (
+    MeterBase,
+    MeterResult,
+    MeterUnavailable,
+    Period,
+    first_result,
+    funnel_events,
+)
 from paywall.models import FunnelDay, Meter, MeterRead
 
 
 class DatabaseMeter(MeterBase):
     def read(
-        self, *, reader: str, article_id: int, period: Period, limit: int, nudge_from: int
+        self,
+        *,
+        reader: str,
+        article_id: int,
+        period: Period,
+        limit: int,
+        nudge_from: int,
+        carried: int = 0,
     ) -> MeterResult:
         try:
-            return self._read(reader, article_id, period, limit, nudge_from)
+            return self._read(reader, article_id, period, limit, nudge_from, carried)
         except DatabaseError as error:
             raise MeterUnavailable(str(error)) from error
 
     @transaction.atomic
     def _read(
-        self, reader: str, article_id: int, period: Period, limit: int, nudge_from: int
+        self,
+        reader: str,
+        article_id: int,
+        period: Period,
+        limit: int,
+        nudge_from: int,
+        carried: int,
     ) -> MeterResult:
         meter, _ = Meter.objects.select_for_update().get_or_create(
             reader=reader, period=period.key, defaults={"expires_at": period.expires_at}
         )
-        allowed = True
-        if not MeterRead.objects.filter(meter=meter, article_id=article_id).exists():
-            if meter.count < limit:
-                MeterRead.objects.create(meter=meter, article_id=article_id)
-                meter.count += 1
-                meter.save(update_fields=["count"])
-            else:
-                allowed = False
-        nudged = allowed and meter.count >= nudge_from
-        FunnelDay.objects.add(
-            day=period.day,
-            article_id=article_id,
-            views=1,
-            walls=int(not allowed),
-            nudges=int(nudged),
+        wanted = [a for a in dict.fromkeys((carried, article_id)) if a]  # the carried first
+        known = set(
+            MeterRead.objects.filter(meter=meter, article_id__in=wanted).values_list(
+                "article_id", flat=True
+            )
         )
-        return MeterResult(allowed=allowed, count=meter.count)
+        added = [a for a in wanted if a not in known][: max(limit - meter.count, 0)]
+        if added:
+            MeterRead.objects.bulk_create([MeterRead(meter=meter, article_id=a) for a in added])
+            meter.count += len(added)
+            meter.save(update_fields=["count"])
+        result = MeterResult(allowed=article_id in known or article_id in added, count=meter.count)
+        FunnelDay.objects.add(
+            day=period.day, article_id=article_id, **funnel_events(result, nudge_from)
+        )
+        return result
+
+    def first_read(
+        self, *, article_id: int, period: Period, limit: int, nudge_from: int
+    ) -> MeterResult:
+        result = first_result(limit)
+        self._count(period.day, article_id, funnel_events(result, nudge_from))
+        return result
 
     def bump(self, *, event: str, article_id: int, day: date) -> None:
+        self._count(day, article_id, {event: 1})
+
+    @staticmethod
+    def _count(day: date, article_id: int, increments: dict[str, int]) -> None:
         try:
             with transaction.atomic():
-                FunnelDay.objects.add(day=day, article_id=article_id, **{event: 1})
+                FunnelDay.objects.add(day=day, article_id=article_id, **increments)
         except DatabaseError as error:
             raise MeterUnavailable(str(error)) from error
 

@@ -1,7 +1,8 @@
 """The production meter: one Redis round trip per article view, a Lua script.
 
 Keys, all with a TTL ("paywall" is PAYWALL_REDIS_PREFIX):
-- paywall:meter:<reader>:<period>  a set of article ids, expiring a day after the period;
+- paywall:meter:<reader>:<period>  a set of article ids, expiring a day after the period (a
+  reader's first read lives in their cookie until they come back: `first_read`);
 - paywall:funnel:<day>             a hash of "<article id>:<event>" counters, flushed into
   FunnelDay by the beat task (so anonymous views cause no database write).
 """
@@ -18,23 +19,35 @@ from redis.exceptions import NoScriptError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from paywall.conf import app_settings
-from paywall.meters.base import EVENTS, MeterBase, MeterResult, MeterUnavailable, Period
+from paywall.meters.base import (
+    EVENTS,
+    MeterBase,
+    MeterResult,
+    MeterUnavailable,
+    Period,
+    first_result,
+    funnel_events,
+)
 from paywall.models import FunnelDay
 
-# KEYS: meter set, funnel hash. ARGV: article, limit, nudge_from, expire-at (unix), funnel TTL.
+# KEYS: meter set, funnel hash. ARGV: article, limit, nudge_from, expire-at (unix), funnel TTL,
+# carried article (0: none).
 READ_SCRIPT = """
 local article = ARGV[1]
+local limit = tonumber(ARGV[2])
 local count = redis.call('SCARD', KEYS[1])
-local allowed = 1
-if redis.call('SISMEMBER', KEYS[1], article) == 0 then
-  if count < tonumber(ARGV[2]) then
-    redis.call('SADD', KEYS[1], article)
-    redis.call('EXPIREAT', KEYS[1], ARGV[4])
-    count = count + 1
-  else
-    allowed = 0
-  end
+local added = false
+local function counted(member)
+  if redis.call('SISMEMBER', KEYS[1], member) == 1 then return 1 end
+  if count >= limit then return 0 end
+  redis.call('SADD', KEYS[1], member)
+  count = count + 1
+  added = true
+  return 1
 end
+if ARGV[6] ~= '0' then counted(ARGV[6]) end
+local allowed = counted(article)
+if added then redis.call('EXPIREAT', KEYS[1], ARGV[4]) end
 redis.call('HINCRBY', KEYS[2], article .. ':views', 1)
 if allowed == 0 then
   redis.call('HINCRBY', KEYS[2], article .. ':walls', 1)
@@ -43,6 +56,13 @@ elseif count >= tonumber(ARGV[3]) then
 end
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 return {allowed, count}
+"""
+
+# KEYS: funnel hash. ARGV: funnel TTL, then the counters ("<article>:<event>") to add one to.
+COUNT_SCRIPT = """
+for i = 2, #ARGV do redis.call('HINCRBY', KEYS[1], ARGV[i], 1) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 0
 """
 
 # Takes a day's counters out of the way atomically, so increments during a flush are kept.
@@ -62,6 +82,10 @@ def funnel_prefix() -> str:
     return f"{app_settings.REDIS_PREFIX}:funnel:"
 
 
+def funnel_key(day: date) -> str:
+    return f"{funnel_prefix()}{day.isoformat()}"
+
+
 def flushing_prefix() -> str:
     return f"{app_settings.REDIS_PREFIX}:funnel-flushing:"
 
@@ -76,24 +100,41 @@ class RedisMeter(MeterBase):
         )
         self._read = self.client.register_script(READ_SCRIPT)
         self._take = self.client.register_script(TAKE_SCRIPT)
+        self._count_script = self.client.register_script(COUNT_SCRIPT)
         self._local = threading.local()
 
     def read(
-        self, *, reader: str, article_id: int, period: Period, limit: int, nudge_from: int
+        self,
+        *,
+        reader: str,
+        article_id: int,
+        period: Period,
+        limit: int,
+        nudge_from: int,
+        carried: int = 0,
     ) -> MeterResult:
-        keys = [meter_key(reader, period), f"{funnel_prefix()}{period.day.isoformat()}"]
+        keys = [meter_key(reader, period), funnel_key(period.day)]
         args = [
             article_id,
             limit,
             nudge_from,
             int(period.expires_at.timestamp()),
             app_settings.FUNNEL_TTL,
+            carried,
         ]
         try:
             allowed, count = self._script_call(self._read, keys, args)
         except redis.RedisError as error:
             raise MeterUnavailable(str(error)) from error
         return MeterResult(allowed=bool(allowed), count=int(count))
+
+    def first_read(
+        self, *, article_id: int, period: Period, limit: int, nudge_from: int
+    ) -> MeterResult:
+        result = first_result(limit)
+        events = [name for name, n in funnel_events(result, nudge_from).items() if n]
+        self._count(period.day, article_id, events)
+        return result
 
     def _script_call(self, script, keys: list, args: list):
         """The script sent directly on this thread's connection: the client's command
@@ -128,11 +169,14 @@ class RedisMeter(MeterBase):
         return connection
 
     def bump(self, *, event: str, article_id: int, day: date) -> None:
-        key = f"{funnel_prefix()}{day.isoformat()}"
+        self._count(day, article_id, [event])
+
+    def _count(self, day: date, article_id: int, events: list[str]) -> None:
+        fields = [f"{article_id}:{event}" for event in events]
         try:
-            self.client.pipeline().hincrby(key, f"{article_id}:{event}", 1).expire(
-                key, app_settings.FUNNEL_TTL
-            ).execute()
+            self._script_call(
+                self._count_script, [funnel_key(day)], [app_settings.FUNNEL_TTL, *fields]
+            )
         except redis.RedisError as error:
             raise MeterUnavailable(str(error)) from error
 

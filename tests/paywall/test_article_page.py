@@ -3,12 +3,14 @@
 import logging
 
 import pytest
+import redis
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from paywall.models import FunnelDay, PaywallSettings
+from paywall.models import FunnelDay, Meter, PaywallSettings
 from paywall.selectors import paywall_settings_forget
 from paywall.services import funnel_flush
 from tests.accounts.mailbox import emailed_code
@@ -66,6 +68,38 @@ def test_registered_readers_are_never_walled_or_nudged(client, reader, metered_a
     pages = [read(client, article) for article in metered_articles]
     assert all(page.full for page in pages)
     assert not any("nudge" in p.prompts or "wall" in p.prompts for p in pages)
+
+
+def meter_store_size() -> int:
+    """Readers the page's meter keeps anything for: Meter rows, and meter sets in Redis."""
+    stored = Meter.objects.count()
+    if settings.REDIS_URL:
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        stored += sum(1 for _k in client.scan_iter(f"{settings.PAYWALL_REDIS_PREFIX}:meter:*"))
+    return stored
+
+
+def test_views_without_a_cookie_store_nothing_per_reader(metered_articles):
+    pages = [read(Client(), metered_articles[n % 3]) for n in range(30)]
+    assert all(page.full and not page.prompts.get("wall") for page in pages)
+    assert meter_store_size() == 0
+    funnel_flush()
+    rows = FunnelDay.objects.filter(article_id__in=[a.pk for a in metered_articles])
+    assert sum(r.views for r in rows) == 30
+
+
+def test_a_reader_coming_back_with_the_cookie_is_counted_exactly(client, metered_articles):
+    PaywallSettings.objects.create(pk=1, nudge_from=1, wall_after=3)
+    first, second, third, fourth = metered_articles[:4]
+    assert read(client, first).prompts["nudge"] == 1  # counted in the cookie only
+    assert meter_store_size() == 0
+    counts = [read(client, article).prompts for article in (second, first, second, third)]
+    assert counts == [{"nudge": 2}, {"nudge": 2}, {"nudge": 2}, {"nudge": 3}]
+    assert meter_store_size() == 1
+    walled = read(client, fourth)
+    assert walled.lead_only and walled.prompts["wall"] == 3
+    again = read(client, first)
+    assert again.full and again.prompts["nudge"] == 3
 
 
 def test_a_tampered_cookie_is_a_new_reader(client, metered_articles):

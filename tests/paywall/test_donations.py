@@ -6,9 +6,10 @@ from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
 
-from paywall.models import Donor, FunnelDay, PaywallSettings
+from paywall.models import DonationReturn, Donor, FunnelDay, PaywallSettings
 from paywall.services import donation_signature, funnel_flush
 from paywall.tasks import funnel_flush_task
+from tests import factories
 from tests.paywall.pages import read
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,53 @@ def test_a_forged_or_stale_return_link_changes_nothing(client, reader, link):
     assert not Donor.objects.exists()
 
 
+def test_a_return_link_confirms_its_donation_once(client, reader, metered_articles):
+    PaywallSettings.objects.create(pk=1, donate_interval_hours=0)
+    link = return_link(reference="pay-once")
+    client.force_login(reader)
+    assert client.get(link).status_code == 200
+    until = Donor.objects.get(user=reader).until
+    used = DonationReturn.objects.get(reference="pay-once")
+    assert used.user == reader
+    replay = client.get(link)  # the same account again
+    assert replay.status_code == 410 and 'data-paywall="donate-used"' in replay.content.decode()
+    assert Donor.objects.get(user=reader).until == until
+    other = factories.UserFactory()
+    client.force_login(other)
+    assert client.get(link).status_code == 410
+    assert not Donor.objects.filter(user=other).exists()
+    anonymous = Client()
+    assert anonymous.get(link).status_code == 410
+    assert "donate" in read(anonymous, metered_articles[0]).prompts  # no donor in the cookie
+    assert DonationReturn.objects.count() == 1
+
+
+def test_a_forged_link_does_not_use_up_the_reference(client, reader):
+    client.force_login(reader)
+    assert client.get(return_link(reference="pay-7", secret_ok=False)).status_code == 400
+    assert not DonationReturn.objects.exists()
+    assert client.get(return_link(reference="pay-7")).status_code == 200
+    assert Donor.objects.filter(user=reader).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_return_link_opened_in_parallel_marks_one_donor():
+    from tests.paywall.test_parallel import run_at_once
+
+    users = [factories.UserFactory() for _n in range(8)]
+    link = return_link(reference="pay-race")
+
+    def fetch(user):
+        client = Client()
+        client.force_login(user)
+        return client.get(link).status_code
+
+    statuses = run_at_once(lambda n: fetch(users[n]), list(range(len(users))))
+    assert sorted(statuses) == [200] + [410] * 7
+    assert Donor.objects.count() == 1
+    assert DonationReturn.objects.get(reference="pay-race").user == Donor.objects.get().user
+
+
 def test_editors_mark_donors_in_the_admin(client, editor, reader, metered_articles):
     PaywallSettings.objects.create(pk=1, donate_interval_hours=0)
     client.force_login(editor)
@@ -109,6 +157,47 @@ def test_donation_clicks_are_counted_and_sent_to_the_platform(client, metered_ar
     assert response["Location"] == "https://pay.example/give?amount=10"
     funnel_flush_task.delay()  # what beat runs every minute
     assert FunnelDay.objects.get(article_id=article.pk).donation_clicks == 1
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "9223372036854775808",
+        "2147483648",
+        "-1",
+        "0",
+        "abc",
+        "1e3",
+        "²",
+        "٣",
+        " 1",
+        "unknown",
+        "draft",
+    ],
+)
+def test_a_donation_click_counts_only_a_real_published_article(
+    client, metered_articles, section, editor, article
+):
+    PaywallSettings.objects.create(pk=1, donation_url="https://pay.example/give")
+    value = {
+        "unknown": str(metered_articles[-1].pk + 1000),
+        "draft": str(factories.article_create(section=section, by=editor).pk),
+    }.get(article, article)
+    response = client.get("/donate/go/", {"amount": "10", "article": value})
+    assert response.status_code == 302
+    assert response["Location"] == "https://pay.example/give?amount=10"
+    real = client.get("/donate/go/", {"amount": "10", "article": metered_articles[0].pk})
+    assert real.status_code == 302
+    funnel_flush()
+    clicks = dict(FunnelDay.objects.values_list("article_id", "donation_clicks"))
+    assert clicks == {0: 1, metered_articles[0].pk: 1}  # the junk id as a click on no article
+
+
+def test_the_donate_page_links_no_junk_article(client):
+    PaywallSettings.objects.create(pk=1, donation_url="https://pay.example/give")
+    page = client.get("/donate/?article=9223372036854775808")
+    assert page.status_code == 200
+    assert "/donate/go/?amount=10&amp;article=0" in page.content.decode()
 
 
 def test_the_funnel_page_shows_a_chart_and_the_conversion_rate(client, editor, metered_articles):

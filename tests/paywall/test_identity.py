@@ -30,3 +30,9 @@ def test_a_tampered_cookie_is_a_new_reader():
     for bad in (tampered, "garbage", "", "a:b:c"):
         reader, reissue = reader_load({"reader": bad})
         assert reader.id != "abc" and reissue
+
+
+def test_the_cookie_carries_the_first_article_for_its_period_only():
+    cookies, _morsel = cookie_of(Reader(first=7, first_period="2026-11"))
+    reader, _reissue = reader_load(cookies)
+    assert (reader.carried("2026-11"), reader.carried("2026-12")) == (7, 0)

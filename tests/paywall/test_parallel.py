@@ -16,9 +16,11 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from bench.server import Server
 from paywall.identity import SALT, Reader
+from paywall.meters.base import period_for
 from tests import factories
 from tests.paywall.pages import GATED
 
@@ -31,9 +33,9 @@ def twenty_articles(section, editor):
     return [factories.article_published(section=section, by=editor) for _n in range(PARALLEL + 1)]
 
 
-def reader_cookie() -> str:
+def reader_cookie(**state) -> str:
     """A reader's cookie as the site issues it (same SECRET_KEY), before any read."""
-    return signing.dumps(asdict(Reader()), salt=SALT, compress=True)
+    return signing.dumps(asdict(Reader(**state)), salt=SALT, compress=True)
 
 
 def run_at_once(fetch, paths: list[str]) -> list[str]:
@@ -67,6 +69,21 @@ def test_twenty_parallel_reads_in_process_give_exactly_ten_full_pages(twenty_art
     assert sum('data-paywall="wall" data-reads="10"' in html for html in pages) == 10
     last = fetch(twenty_articles[PARALLEL].get_absolute_url())
     assert 'data-paywall="wall" data-reads="10"' in last
+
+
+def test_parallel_reads_carrying_a_first_article_count_it_once(twenty_articles):
+    """A reader back with the cookie of their first view: it takes one of the ten places."""
+    first = twenty_articles[PARALLEL]
+    cookie = reader_cookie(first=first.pk, first_period=period_for(timezone.now()).key)
+
+    def fetch(path):
+        client = Client()
+        client.cookies["reader"] = cookie
+        return client.get(path).content.decode()
+
+    pages = run_at_once(fetch, [a.get_absolute_url() for a in twenty_articles[:PARALLEL]])
+    assert sum(full(html) for html in pages) == 9
+    assert full(fetch(first.get_absolute_url()))
 
 
 def _database_url() -> str:
