@@ -1,7 +1,7 @@
 """Django's Redis cache, made to degrade to a miss when Redis cannot be reached.
 
-The cache only saves work, so an unreachable Redis must not take pages down (DESIGN.md: the
-meter fails open; what is cached does too). While Redis is away, reads are misses and
+The cache only saves work, so an unreachable Redis must not take pages down (as the paywall's
+meter fails open, what is cached does too). While Redis is away, reads are misses and
 writes are dropped with a warning in the log; everything works again when it answers.
 Counters (`incr`) still raise: a made-up count would be worse than an error.
 """

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin_readonly import ReadOnlyModelAdmin
 from paywall import selectors, services
+from paywall.meters.base import EVENTS
 from paywall.models import Donor, FunnelDay, PaywallSettings
 
 CHART_WIDTH, CHART_HEIGHT = 720, 200
@@ -90,7 +91,7 @@ class FunnelAdmin(ReadOnlyModelAdmin):
         days = 30
         since = timezone.localdate() - timedelta(days=days - 1)
         rows = selectors.funnel_by_day(since=since)
-        totals = {name: sum(r[name] for r in rows) for name in selectors.FUNNEL_FIELDS}
+        totals = {name: sum(r[name] for r in rows) for name in EVENTS}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from paywall.conf import app_settings
+from paywall.meters.base import EVENTS
 from paywall.models import FunnelDay, PaywallSettings
 
 _cache: dict[str, tuple[float, PaywallSettings]] = {}
@@ -51,20 +52,17 @@ def article_published_id(value: str) -> int:
     return article_id if Article.objects.published().filter(pk=article_id).exists() else 0
 
 
-FUNNEL_FIELDS = ("views", "nudges", "walls", "signups", "donation_clicks", "meter_errors")
-
-
 def funnel_by_day(*, since: date) -> list[dict]:
     """One row per day since `since` (days without events included), summed over articles."""
     rows = {
         row["day"]: row
         for row in FunnelDay.objects.filter(day__gte=since)
         .values("day")
-        .annotate(**{name: Sum(name) for name in FUNNEL_FIELDS})
+        .annotate(**{name: Sum(name) for name in EVENTS})
     }
     today = timezone.localdate()
     days = [since + timedelta(days=n) for n in range((today - since).days + 1)]
-    return [rows.get(day) or dict.fromkeys(FUNNEL_FIELDS, 0) | {"day": day} for day in days]
+    return [rows.get(day) or dict.fromkeys(EVENTS, 0) | {"day": day} for day in days]
 
 
 def funnel_by_article(*, since: date, limit: int = 20) -> list[dict]:
@@ -73,7 +71,7 @@ def funnel_by_article(*, since: date, limit: int = 20) -> list[dict]:
         FunnelDay.objects.filter(day__gte=since)
         .exclude(article_id=0)
         .values("article_id")
-        .annotate(**{name: Sum(name) for name in FUNNEL_FIELDS})
+        .annotate(**{name: Sum(name) for name in EVENTS})
         .order_by("-walls", "-views")[:limit]
     )
     headlines = dict(
