@@ -34,6 +34,16 @@ TARGET_RATIO = 0.7
 REPORTED = ("article_anon", "article_registered", "home", "floor")
 TARGET_P99_MS = 100
 TARGET_RSS_MB = 100
+# --smoke: every step of the benchmark, on a data set and for times too small to measure.
+SMOKE = {
+    "articles": 40,
+    "sections": 3,
+    "readers": 200,
+    "seconds": 2,
+    "rounds": 1,
+    "warmup": 1,
+    "load_seconds": 0,
+}
 
 
 def environment() -> dict[str, str]:
@@ -187,7 +197,14 @@ def main() -> None:
     parser.add_argument(
         "--load-seconds", type=int, default=60, help="the load test's length; 0 skips it"
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a run of a few seconds on a small data set, to show the benchmark works (CI)",
+    )
     options = parser.parse_args()
+    if options.smoke:
+        vars(options).update(SMOKE)
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (make bench does it when run as root)")
 
