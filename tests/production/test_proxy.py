@@ -55,6 +55,7 @@ class Answer:
 @dataclass
 class Proxy:
     port: int
+    access_log: object
 
     def request(self, method, path, *, source, headers=None, cookies=None, form=None):
         headers = {"Host": "127.0.0.1", **(headers or {})}
@@ -96,7 +97,7 @@ def proxy(site, tmp_path_factory):
     folder = tmp_path_factory.mktemp("nginx")
     env = {**site.env, "TRUSTED_PROXY_COUNT": "1", "FORWARDED_ALLOW_IPS": "127.0.0.1"}
     _manage(["manage.py", "shell", "-c", CREATE_ACCOUNT], env)
-    server = Server(env=env, workers=2, log=folder / "gunicorn.log")
+    server = Server(env=env, workers=2, log=folder / "gunicorn.log", access_log=True)
     server.start()
     port = free_port()
     conf = folder / "nginx.conf"
@@ -112,7 +113,7 @@ def proxy(site, tmp_path_factory):
                 break
             except OSError:
                 time.sleep(0.1)
-        yield Proxy(port)
+        yield Proxy(port, access_log=folder / "gunicorn.log")
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -165,3 +166,12 @@ def test_a_crawler_is_verified_by_the_address_the_proxy_saw(proxy, site):
         "GET", path, source=READER_A, headers={**agent, "X-Forwarded-For": "127.0.0.1"}
     )
     assert impostor.status == 200 and "reader" in impostor.cookies
+
+
+def test_the_access_log_names_the_reader_not_the_proxy(proxy):
+    headers = {"User-Agent": "access-log-check", "X-Forwarded-For": "203.0.113.9"}
+    assert proxy.request("GET", "/healthz/", source=READER_B, headers=headers).status == 200
+    line = next(
+        line for line in proxy.access_log.read_text().splitlines() if "access-log-check" in line
+    )
+    assert READER_B in line and "203.0.113.9" not in line
