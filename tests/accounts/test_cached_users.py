@@ -48,8 +48,9 @@ def test_a_change_to_a_reader_s_row_reaches_their_next_request(change):
 
 @pytest.mark.django_db
 def test_staff_rows_are_read_from_the_database_on_every_request(editor):
-    client = signed_in(editor)
+    client = signed_in(changes_settled(editor))  # a reader's row would now be kept
     assert client.get("/admin/").status_code == 200
+    assert cache.get(backends.cached_user_key(editor.pk)) is None
     # An SQL update sends no signal: only a row read anew sees it.
     User.objects.filter(pk=editor.pk).update(is_staff=False)
     assert client.get("/admin/").status_code == 302
