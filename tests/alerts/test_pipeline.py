@@ -24,8 +24,8 @@ from kombu import pools
 from alerts import conf
 from alerts.models import Alert, Delivery, Subscriber
 from newsroom.celery import app
+from support import smtp_sink
 from tests import factories
-from tests.alerts import smtp_sink
 from tests.alerts.conftest import subscribers_bulk
 from tests.conftest import require_service
 

@@ -22,9 +22,9 @@ from PIL import Image as PILImage
 
 from alerts.models import Subscriber
 from articles.models import Article
+from support.smtp_sink import RecordingHandler
+from support.smtp_sink import start as smtp_start
 from tests import factories
-from tests.alerts.smtp_sink import RecordingHandler
-from tests.alerts.smtp_sink import start as smtp_start
 from tests.conftest import require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@
 It can refuse: 4xx to everyone until a moment (a server under load), 5xx for chosen
 addresses (mailboxes that do not exist); and hold, leaving every message after the first N
 unanswered until released (a sender caught in the middle of a send). Run alone
-(`python -m tests.alerts.smtp_sink`) it writes its tallies to a JSON file, for the benchmark.
+(`python -m support.smtp_sink`) it writes its tallies to a JSON file, for the benchmark.
 """
 
 import argparse
