@@ -4,8 +4,8 @@ on the same article in full. Screenshots of the appeal, the nudge and the wall a
 import pytest
 
 from tests import factories
-from tests.browser.test_reader_pages import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import require_service
+from tests.integration.browser.test_reader_pages import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.paywall.pages import GATED
 
 pytestmark = [

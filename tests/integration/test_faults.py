@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from paywall.meters.base import period_for
 from paywall.meters.redis import RedisMeter, meter_key
-from tests.production.test_load import NUDGE_FROM, WALL_AFTER, Reader, walled
+from tests.integration.test_load import NUDGE_FROM, WALL_AFTER, Reader, walled
 
 
 class Traffic:
