@@ -118,15 +118,16 @@ def _claim(alert_id: int, now: datetime) -> list[Delivery]:
 class _Recorder:
     """Writes sent rows in small groups and renews the claim on the rest of the batch."""
 
-    def __init__(self, batch: list[Delivery]):
+    def __init__(self, batch: list[Delivery], clock=time.monotonic):
         self.unsent = {delivery.pk for delivery in batch}
         self.sent: list[int] = []
-        self.flushed_at = self.renewed_at = time.monotonic()
+        self.clock = clock
+        self.flushed_at = self.renewed_at = clock()
 
     def sent_one(self, delivery_id: int) -> None:
         self.sent.append(delivery_id)
         self.unsent.discard(delivery_id)
-        due = time.monotonic() - self.flushed_at >= conf.FLUSH_SECONDS
+        due = self.clock() - self.flushed_at >= conf.FLUSH_SECONDS
         if due or len(self.sent) >= conf.FLUSH_MESSAGES:
             self.flush()
 
@@ -141,7 +142,7 @@ class _Recorder:
                 state=Delivery.State.SENT, sent_at=now, claimed_until=None, error=""
             )
             self.sent = []
-        self.flushed_at = time.monotonic()
+        self.flushed_at = self.clock()
         # A slow server must not let a live claim expire; renewing at every flush would
         # double the writes for nothing.
         if self.unsent and self.flushed_at - self.renewed_at > conf.CLAIM_SECONDS / 3:

@@ -171,10 +171,10 @@ def meter_views_counted() -> int:
 
 def load_test(seconds: int) -> None:
     """The suite's load test at full length: mixed traffic, no 5xx, exact meter counts."""
-    print(f"-- load test: 64 connections for {seconds} s (tests/production/test_load.py)")
+    print(f"-- load test: 64 connections for {seconds} s (tests/integration/test_load.py)")
     env = {**os.environ, "LOAD_TEST_SECONDS": str(seconds)}
     args = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:randomly"]
-    result = subprocess.run([*args, "tests/production/test_load.py"], cwd=ROOT, env=env)
+    result = subprocess.run([*args, "tests/integration/test_load.py"], cwd=ROOT, env=env)
     print(f"   load test {'passed' if result.returncode == 0 else 'FAILED'}", flush=True)
 
 

@@ -67,6 +67,11 @@ def reader(db):
 
 
 @pytest.fixture
+def verified_reader(db):
+    return factories.verified_reader_factory()
+
+
+@pytest.fixture
 def section(db):
     return factories.SectionFactory(name="World", slug="world")
 

@@ -3,6 +3,7 @@
 import io
 
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -43,6 +44,18 @@ class UserFactory(factory.django.DjangoModelFactory):
         if names:
             self.is_staff = True
         self.save()
+
+
+def email_confirm(user):
+    """The user's address confirmed, as allauth records it once they follow the link."""
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def verified_reader_factory(**kwargs):
+    """A reader who has confirmed their address: they may comment, and subscribe to alerts
+    in one click."""
+    return email_confirm(UserFactory(**kwargs))
 
 
 def writer_factory(**kwargs):

@@ -2,7 +2,8 @@
 
 newsroom -> accounts -> articles -> alerts and paywall (which do not import each other). The
 project URLconf and the process entry points sit above them all. Every import counts, those
-inside functions too; migrations and tests are exempt.
+inside functions too; migrations and tests are exempt. Nothing but the tests imports tests/:
+what the benchmarks share with them lives in support/.
 """
 
 import ast
@@ -15,8 +16,8 @@ ORDER = {"newsroom": 0, "accounts": 1, "articles": 2, "alerts": 3, "paywall": 3}
 ENTRY_POINTS = {"newsroom/urls.py", "newsroom/wsgi.py", "newsroom/celery.py"}
 
 
-def imported_apps(source: str) -> set[str]:
-    """The project apps that a module's source imports, wherever the import stands."""
+def imported_packages(source: str) -> set[str]:
+    """The top-level packages that a module's source imports, wherever the import stands."""
     found = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -25,8 +26,12 @@ def imported_apps(source: str) -> set[str]:
             names = [node.module]
         else:
             continue
-        found |= {name.split(".")[0] for name in names} & ORDER.keys()
+        found |= {name.split(".")[0] for name in names}
     return found
+
+
+def imported_apps(source: str) -> set[str]:
+    return imported_packages(source) & ORDER.keys()
 
 
 def layer_violations(app: str, source: str) -> set[str]:
@@ -48,6 +53,18 @@ def app_modules():
 def test_module_imports_only_from_earlier_layers(app, module):
     source = (ROOT / module).read_text()
     assert layer_violations(app, source) == set(), f"{module} imports against the layers"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        path.relative_to(ROOT).as_posix()
+        for folder in ("bench", "support", *ORDER)
+        for path in sorted((ROOT / folder).rglob("*.py"))
+    ],
+)
+def test_only_the_tests_import_the_tests(module):
+    assert "tests" not in imported_packages((ROOT / module).read_text()), module
 
 
 @pytest.mark.parametrize(

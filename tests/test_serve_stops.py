@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.alerts.smtp_sink import free_port
+from bench.server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 STOP_SECONDS = 10

@@ -15,12 +15,6 @@ User = get_user_model()
 PASSWORD = "a-long-reader-password-42"
 
 
-def verified_reader(**kwargs):
-    user = factories.UserFactory(**kwargs)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
 @pytest.mark.django_db
 def test_sign_up_asks_only_email_and_password_and_honours_next(client, published_article):
     page = client.get("/accounts/signup/")
@@ -87,7 +81,7 @@ def test_editors_must_set_up_totp_when_the_setting_says_so(client, settings, edi
 
 @pytest.mark.django_db
 def test_profile_sets_the_display_name_shown_with_comments(client, published_article):
-    user = verified_reader()
+    user = factories.verified_reader_factory()
     client.force_login(user)
     response = client.post("/accounts/profile/", {"display_name": "Dana from Haifa"})
     assert response.status_code == 302
@@ -98,7 +92,7 @@ def test_profile_sets_the_display_name_shown_with_comments(client, published_art
 
 @pytest.mark.django_db
 def test_data_export_holds_the_reader_s_data(client, published_article):
-    user = verified_reader()
+    user = factories.verified_reader_factory()
     comments.comment_create(article=published_article, user=user, body="My own words.")
     client.force_login(user)
     response = client.get("/accounts/profile/export/")
@@ -110,7 +104,7 @@ def test_data_export_holds_the_reader_s_data(client, published_article):
 
 @pytest.mark.django_db
 def test_deleting_the_account_keeps_nothing_that_identifies_the_reader(client, published_article):
-    user = verified_reader(email="leaving@example.org")
+    user = factories.verified_reader_factory(email="leaving@example.org")
     user.set_password(PASSWORD)
     user.save()
     comment = comments.comment_create(article=published_article, user=user, body="Goodbye.")

@@ -2,14 +2,13 @@
 reaches their next request all the same, and staff rows always come from the database."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
 from accounts import backends
 from tests import factories
-from tests.articles.test_comments import changes_settled, verified
+from tests.articles.test_comments import changes_settled
 
 User = get_user_model()
 
@@ -38,7 +37,7 @@ def signed_in_as(client, path="/accounts/email/") -> bool:
     ],
 )
 def test_a_change_to_a_reader_s_row_reaches_their_next_request(change):
-    user = changes_settled(verified(factories.UserFactory()))
+    user = changes_settled(factories.verified_reader_factory())
     client = signed_in(user)
     assert signed_in_as(client)
     assert cache.get(backends.cached_user_key(user.pk)).pk == user.pk  # the row is cached
@@ -48,8 +47,9 @@ def test_a_change_to_a_reader_s_row_reaches_their_next_request(change):
 
 @pytest.mark.django_db
 def test_staff_rows_are_read_from_the_database_on_every_request(editor):
-    client = signed_in(editor)
+    client = signed_in(changes_settled(editor))  # a reader's row would now be kept
     assert client.get("/admin/").status_code == 200
+    assert cache.get(backends.cached_user_key(editor.pk)) is None
     # An SQL update sends no signal: only a row read anew sees it.
     User.objects.filter(pk=editor.pk).update(is_staff=False)
     assert client.get("/admin/").status_code == 302
@@ -61,7 +61,7 @@ def test_confirming_an_email_reaches_the_reader_s_next_page(published_article):
     client = signed_in(user)
     url = published_article.get_absolute_url()
     assert "Confirm your email address to comment." in client.get(url).content.decode()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    factories.email_confirm(user)
     page = client.get(url).content.decode()
     assert 'class="comment-form"' in page
     assert "Confirm your email address to comment." not in page
@@ -69,7 +69,7 @@ def test_confirming_an_email_reaches_the_reader_s_next_page(published_article):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_row_read_before_a_change_cannot_be_put_back_after_it():
-    user = changes_settled(verified(factories.UserFactory()))
+    user = changes_settled(factories.verified_reader_factory())
     client = signed_in(user)
     assert signed_in_as(client)
     read_before = backends.user_with_facts(user.pk)  # by a request still in flight
@@ -84,8 +84,7 @@ def test_a_row_read_before_a_change_cannot_be_put_back_after_it():
 @pytest.mark.django_db
 def test_changing_a_password_writes_only_the_password():
     """The signed-in reader's row may be the cached one: a change made meanwhile stays."""
-    user = factories.UserFactory(first_name="Ada")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = factories.verified_reader_factory(first_name="Ada")
     client = signed_in(changes_settled(user))
     assert signed_in_as(client)
     assert (

@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -40,13 +42,15 @@ def test_each_confirmed_subscriber_gets_one_alert(published_article, editor, aud
 
 
 def test_alert_email_has_both_parts_and_one_click_headers(
-    published_article, editor, audience, on_commit
+    published_article, editor, audience, on_commit, settings
 ):
+    settings.SITE_NAME = "The Newsroom Ledger"
+    settings.DEFAULT_FROM_EMAIL = "Desk <alerts@example.org>"  # the site's name goes first
     with on_commit():
         alerting.alert_create(article=published_article, by=editor)
     message = next(m for m in mail.outbox if m.to == ["confirmed@example.org"])
     assert published_article.headline in message.subject
-    assert "The Newsroom Ledger" in message.from_email or message.from_email.startswith('"')
+    assert message.from_email == "The Newsroom Ledger <alerts@example.org>"
     html = message.alternatives[0][0]
     assert published_article.dek in message.body and published_article.dek in html
     link = message.extra_headers["List-Unsubscribe"].strip("<>")
@@ -106,6 +110,16 @@ def test_a_story_pulled_mid_send_is_mailed_to_nobody_else(
     assert len(mail.outbox) == 2
     withdrawn = Delivery.objects.filter(state=Delivery.State.FAILED, error=alerting.WITHDRAWN)
     assert withdrawn.count() == 4
+    alert.refresh_from_db()
+    assert alert.finished_at is not None
+
+
+def test_unpublishing_withdraws_every_unsent_delivery_at_once(published_article, editor, audience):
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    assert alerting.alert_plan(alert_id=alert.pk) == 6
+    services.article_unpublish(article=published_article, by=editor)  # before any sending
+    rows = set(Delivery.objects.values_list("state", "error", "claimed_until"))
+    assert rows == {(Delivery.State.FAILED, alerting.WITHDRAWN, None)}
     alert.refresh_from_db()
     assert alert.finished_at is not None
 
@@ -230,6 +244,23 @@ def test_subscriber_admin_lists_and_exports(client, editor, audience):
     assert rows[0].startswith("email,state") and len(rows) == 1 + len(ids)
 
 
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@"])
+def test_subscriber_export_quotes_what_a_spreadsheet_would_run(client, editor, lead):
+    """A cell starting with a formula character is written with a quote in front."""
+    subscriber = Subscriber.objects.create(
+        email=f"{lead}cmd@example.org", state=State.BOUNCED, bounce_reason=f"{lead}1+1"
+    )
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:alerts_subscriber_changelist"),
+        {"action": "export_csv", "_selected_action": [subscriber.pk]},
+    )
+    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    assert row["email"] == f"'{lead}cmd@example.org"
+    assert row["bounce_reason"] == f"'{lead}1+1"
+    assert row["state"] == State.BOUNCED
+
+
 class FakeClock:
     def __init__(self):
         self.now = 100.0
@@ -249,3 +280,30 @@ def test_sending_rate_limit(settings, rate, expected_seconds):
     for _message in range(10):
         pacer.wait()
     assert clock.now - 100.0 == pytest.approx(expected_seconds)
+
+
+def test_a_long_batch_renews_the_claim_on_its_unsent_rows(
+    published_article, editor, audience, settings
+):
+    """A slow server must not let the claim run out under a live worker: once a third of
+    the claim has passed, a flush extends it for the rows not sent yet."""
+    settings.ALERTS_CLAIM_SECONDS = 120
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    alerting.alert_plan(alert_id=alert.pk)
+    claimed_at = timezone.now() - timedelta(minutes=1)
+    first, *rest = batch = alerting._claim(alert.pk, claimed_at)
+    clock = FakeClock()
+    recorder = alerting._Recorder(batch, clock=clock)
+    clock.sleep(30)  # under a third of the claim: a flush writes only what was sent
+    recorder.flush()
+    claimed = claimed_at + timedelta(seconds=120)
+    assert set(Delivery.objects.values_list("claimed_until", flat=True)) == {claimed}
+    clock.sleep(11)
+    before = timezone.now()
+    recorder.sent_one(first.pk)  # a flush is due
+    sent = Delivery.objects.get(pk=first.pk)
+    assert sent.state == Delivery.State.SENT and sent.claimed_until is None
+    renewed = Delivery.objects.filter(pk__in=[delivery.pk for delivery in rest])
+    assert len(rest) == 5 and all(
+        row.claimed_until >= before + timedelta(seconds=120) for row in renewed
+    )

@@ -2,7 +2,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -57,16 +56,14 @@ def test_sign_up_box_on_every_page_sets_no_cookie_for_anonymous_readers(client, 
     assert len(mail.outbox) == 1
 
 
-def test_signed_in_one_click_needs_the_csrf_token():
-    reader = factories.UserFactory()
-    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+def test_signed_in_one_click_needs_the_csrf_token(verified_reader):
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(reader)
+    browser.force_login(verified_reader)
     assert browser.post("/alerts/").status_code == 403
     assert not Subscriber.objects.exists()
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get("/").content)
     assert browser.post("/alerts/", {"csrfmiddlewaretoken": token[1].decode()}).status_code == 200
-    assert Subscriber.objects.get(user=reader).state == State.CONFIRMED
+    assert Subscriber.objects.get(user=verified_reader).state == State.CONFIRMED
 
 
 def test_at_most_one_confirmation_mail_per_interval(on_commit):
@@ -121,12 +118,10 @@ def test_unsubscribe_get_asks_post_leaves_without_login(client):
     assert client.post(url[:-3] + "xx/").status_code == 400
 
 
-def test_verified_reader_subscribes_in_one_click(client):
-    reader = factories.UserFactory()
-    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
-    client.force_login(reader)
+def test_verified_reader_subscribes_in_one_click(client, verified_reader):
+    client.force_login(verified_reader)
     client.post(reverse("alerts:signup"))
-    subscriber = Subscriber.objects.get(user=reader)
+    subscriber = Subscriber.objects.get(user=verified_reader)
     assert subscriber.state == State.CONFIRMED
     assert mail.outbox == []
     client.post(reverse("alerts:toggle"), {"next": "/"})
@@ -143,10 +138,8 @@ def test_unverified_reader_goes_through_double_opt_in(client, on_commit):
     assert len(mail.outbox) == 1
 
 
-def test_account_page_toggle(client):
-    reader = factories.UserFactory()
-    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
-    client.force_login(reader)
+def test_account_page_toggle(client, verified_reader):
+    client.force_login(verified_reader)
     profile = reverse("accounts:profile")
     assert b'data-alerts-state="none"' in client.get(profile).content
     response = client.post(reverse("alerts:toggle"), {"subscribed": "on", "next": profile})

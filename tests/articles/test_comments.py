@@ -15,11 +15,6 @@ from articles.models import Comment
 from tests import factories
 
 
-def verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
 def changes_settled(user):
     """As if the marks of the user's last changes had run out (accounts/backends.py): their
     row may be kept in the cache again."""
@@ -31,7 +26,7 @@ def changes_settled(user):
 def test_only_verified_registered_readers_comment(published_article, reader):
     with pytest.raises(PermissionDenied):
         comments.comment_create(article=published_article, user=reader, body="Unverified.")
-    verified(reader)
+    factories.email_confirm(reader)
     comment = comments.comment_create(article=published_article, user=reader, body="Hello.")
     assert comment.pk and comment.user == reader
 
@@ -41,7 +36,7 @@ def test_anonymous_readers_see_comments_and_an_invitation_but_cannot_post(
     client, published_article
 ):
     comments.comment_create(
-        article=published_article, user=verified(factories.UserFactory()), body="First!"
+        article=published_article, user=factories.verified_reader_factory(), body="First!"
     )
     page = client.get(published_article.get_absolute_url()).content.decode()
     assert "First!" in page and "data-comment-refusal" in page
@@ -52,7 +47,7 @@ def test_anonymous_readers_see_comments_and_an_invitation_but_cannot_post(
 
 @pytest.mark.django_db
 def test_a_verified_reader_posts_from_the_article_page(client, published_article, reader):
-    verified(reader)
+    factories.email_confirm(reader)
     client.force_login(reader)
     page = client.get(published_article.get_absolute_url()).content.decode()
     action = re.search(r'<form method="post" action="([^"]+)" class="comment-form"', page)[1]
@@ -64,7 +59,7 @@ def test_a_verified_reader_posts_from_the_article_page(client, published_article
 
 @pytest.mark.django_db
 def test_closed_threads_take_no_comments(published_article, reader):
-    verified(reader)
+    factories.email_confirm(reader)
     comments.comments_close(article=published_article, closed=True)
     with pytest.raises(PermissionDenied):
         comments.comment_create(article=published_article, user=reader, body="Too late.")
@@ -74,7 +69,7 @@ def test_closed_threads_take_no_comments(published_article, reader):
 
 @pytest.mark.django_db
 def test_comments_are_rate_limited(published_article, reader):
-    verified(reader)
+    factories.email_confirm(reader)
     now = timezone.now()
     for n in range(comments.RATE_MAX):
         comments.comment_create(article=published_article, user=reader, body=f"{n}", now=now)
@@ -86,7 +81,7 @@ def test_comments_are_rate_limited(published_article, reader):
 
 @pytest.mark.django_db
 def test_comments_on_drafts_are_refused(reader, section):
-    verified(reader)
+    factories.email_confirm(reader)
     draft = factories.article_create(section=section)
     with pytest.raises(PermissionDenied):
         comments.comment_create(article=draft, user=reader, body="Early.")
@@ -100,7 +95,7 @@ def test_comment_text_is_plain_and_links_are_nofollow_ugc():
 
 @pytest.mark.django_db
 def test_editors_hide_comments_from_the_admin(client, editor, published_article, reader):
-    verified(reader)
+    factories.email_confirm(reader)
     comment = comments.comment_create(article=published_article, user=reader, body="Rude words.")
     client.force_login(editor)
     response = client.post(
@@ -127,7 +122,7 @@ def test_anonymous_pages_follow_moderation_and_renaming(
     url = published_article.get_absolute_url()
     with django_capture_on_commit_callbacks(execute=True):
         comment = comments.comment_create(
-            article=published_article, user=verified(reader), body="Rude words."
+            article=published_article, user=factories.email_confirm(reader), body="Rude words."
         )
     assert "Rude words." in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -160,7 +155,7 @@ def test_an_anonymous_reader_sees_their_own_messages_on_a_cached_page(
 def test_registered_readers_share_a_page_but_each_gets_their_own_form(published_article):
     """The registered readers' page is stored once; the comment and alerts forms are not."""
     url = published_article.get_absolute_url()
-    unverified, confirmed = factories.UserFactory(), verified(factories.UserFactory())
+    unverified, confirmed = factories.UserFactory(), factories.verified_reader_factory()
     pages = {}
     for user in (unverified, confirmed, unverified):
         client = Client()
@@ -185,7 +180,7 @@ def test_a_registered_reader_s_stored_page_asks_the_database_nothing(published_a
 
     url = published_article.get_absolute_url()
     client = Client()
-    client.force_login(changes_settled(verified(factories.UserFactory())))
+    client.force_login(changes_settled(factories.verified_reader_factory()))
     client.get(url)  # the page stored; the session and the reader's row in the cache
     with CaptureQueriesContext(connection) as queries:
         page = client.get(url).content.decode()
@@ -199,7 +194,7 @@ def test_closing_the_conversation_reaches_the_stored_page(
 ):
     url = published_article.get_absolute_url()
     client = Client()
-    client.force_login(verified(factories.UserFactory()))
+    client.force_login(factories.verified_reader_factory())
     assert 'class="comment-form"' in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         comments.comments_close(article=published_article, closed=True)

@@ -56,7 +56,42 @@ def test_hidden_story_is_in_no_reader_path(client, editor, section, state):
         assert response.status_code == 200, url
         # Text without tags: search highlights wrap the matched word in <mark>.
         content = re.sub(r"<[^>]+>", "", response.content.decode())
-        assert "Visible harbour story" in content or "sitemap" in url, url
+        # A sitemap lists addresses, the other pages headlines.
+        shown = visible.get_absolute_url() if "sitemap" in url else "Visible harbour story"
+        assert shown in content, url
         assert HIDDEN not in content and "embargoed" not in content, url
     for address in ["/articles/embargoed/", hidden.get_absolute_url()]:
         assert client.get(address).status_code == 404
+
+
+INDEXES = ["/search/?q=harbour", "/sitemap-articles.xml", "/sitemap-news.xml"]
+
+
+def _listed_in(client, story) -> list[str]:
+    """The indexes that list the story: search by its headline, sitemaps by its address."""
+    listed = []
+    for url in INDEXES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = re.sub(r"<[^>]+>", "", response.content.decode())
+        shown = story.get_absolute_url() if "sitemap" in url else story.headline
+        if shown in content:
+            listed.append(url)
+    return listed
+
+
+def _listed_while_live_only(client, editor, section):
+    story = factories.article_published(by=editor, section=section, headline=HIDDEN)
+    assert _listed_in(client, story) == INDEXES
+    services.article_unpublish(article=story, by=editor)
+    assert _listed_in(client, story) == []
+
+
+def test_a_story_is_in_search_and_sitemaps_while_live_only(client, editor, section):
+    _listed_while_live_only(client, editor, section)
+
+
+def test_a_story_is_in_full_text_search_and_sitemaps_while_live_only(
+    postgres, client, editor, section
+):
+    _listed_while_live_only(client, editor, section)

@@ -71,13 +71,3 @@ def metered_articles(db, section, editor):
 @pytest.fixture
 def free_article(db, section, editor):
     return factories.article_published(section=section, by=editor, is_free=True)
-
-
-class GoogleDNS:
-    """A resolver that knows one real Googlebot address (injected through settings)."""
-
-    def reverse(self, ip):
-        return {"66.249.66.1": "crawl-66-249-66-1.googlebot.com"}.get(ip)
-
-    def forward(self, host):
-        return {"crawl-66-249-66-1.googlebot.com": {"66.249.66.1"}}.get(host, set())

@@ -132,7 +132,7 @@ def test_a_meter_store_that_is_down_serves_the_page_in_full(settings, metered_ar
 
 
 def test_a_verified_crawler_reads_everything_and_counts_nowhere(settings, metered_articles):
-    settings.PAYWALL_CRAWLER_RESOLVER = "tests.paywall.conftest.GoogleDNS"
+    settings.PAYWALL_CRAWLER_RESOLVER = "tests.fake_dns.GoogleDNS"
     googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
     crawler = Client(REMOTE_ADDR="66.249.66.1", HTTP_USER_AGENT=googlebot)
     pages = [read(crawler, article) for article in metered_articles]
@@ -145,7 +145,7 @@ def test_a_verified_crawler_reads_everything_and_counts_nowhere(settings, metere
 
 
 def test_a_user_agent_that_only_claims_to_be_a_crawler_is_metered(settings, metered_articles):
-    settings.PAYWALL_CRAWLER_RESOLVER = "tests.paywall.conftest.GoogleDNS"
+    settings.PAYWALL_CRAWLER_RESOLVER = "tests.fake_dns.GoogleDNS"
     googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
     pretender = Client(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=googlebot)
     pages = walk_to_the_wall(pretender, metered_articles)

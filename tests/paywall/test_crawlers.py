@@ -2,31 +2,9 @@ import pytest
 from django.core.cache import cache
 
 from paywall.crawlers import crawler_claimed, crawler_verified
+from tests.fake_dns import FakeResolver, GoogleDNS
 
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-
-
-class FakeResolver:
-    """A DNS with a few records, counting its lookups."""
-
-    def __init__(self, reverse=None, forward=None):
-        self.reverse_records = reverse or {}
-        self.forward_records = forward or {}
-        self.lookups = 0
-
-    def reverse(self, ip):
-        self.lookups += 1
-        return self.reverse_records.get(ip)
-
-    def forward(self, host):
-        self.lookups += 1
-        return self.forward_records.get(host, set())
-
-
-GOOGLE_DNS = FakeResolver(
-    reverse={"66.249.66.1": "crawl-66-249-66-1.googlebot.com."},
-    forward={"crawl-66-249-66-1.googlebot.com": {"66.249.66.1"}},
-)
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +13,7 @@ def _empty_cache():
 
 
 def test_a_real_googlebot_is_verified_and_the_verdict_cached():
-    resolver = FakeResolver(GOOGLE_DNS.reverse_records, GOOGLE_DNS.forward_records)
+    resolver = GoogleDNS()
     assert crawler_verified(ip="66.249.66.1", user_agent=GOOGLEBOT, resolver=resolver)
     assert crawler_verified(ip="66.249.66.1", user_agent=GOOGLEBOT, resolver=resolver)
     assert resolver.lookups == 2

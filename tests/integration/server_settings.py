@@ -6,4 +6,4 @@ environment the fixtures set, as in production.
 
 from newsroom.settings import *  # noqa: F403
 
-PAYWALL_CRAWLER_RESOLVER = "tests.production.fake_dns.LoopbackResolver"
+PAYWALL_CRAWLER_RESOLVER = "tests.fake_dns.LoopbackResolver"

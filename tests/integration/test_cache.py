@@ -6,7 +6,7 @@ from django.conf import settings
 
 from newsroom.cache import FailSoftRedisCache
 from tests.conftest import require_service
-from tests.production.test_health import closed_port
+from tests.integration.test_health import closed_port
 
 OPTIONS = {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}
 

@@ -10,7 +10,7 @@ import django
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.production.server_settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.integration.server_settings")
     django.setup()
 
     from django.conf import settings

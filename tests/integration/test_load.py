@@ -16,7 +16,7 @@ from django.utils import timezone
 from paywall.identity import SALT
 from paywall.meters.base import period_for
 from paywall.meters.redis import RedisMeter
-from tests.production.conftest import CRAWLER_AGENT, SECRET_KEY
+from tests.integration.conftest import CRAWLER_AGENT, SECRET_KEY
 
 CONNECTIONS = 64
 WALL_AFTER, NUDGE_FROM = 10, 3  # PaywallSettings' defaults: the served database has no row.

@@ -6,8 +6,7 @@ import pytest
 
 from tests import factories
 from tests.accounts.mailbox import emailed_code
-from tests.browser.test_reader_pages import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import require_service
+from tests.integration.chromium import ARTIFACTS, DESKTOP, chromium_launch, chromium_required
 from tests.paywall.pages import GATED
 
 pytestmark = [
@@ -20,14 +19,14 @@ def test_from_the_wall_to_the_full_article_through_sign_up(live_server, section,
     metered_articles = [
         factories.article_published(section=section, by=editor) for _n in range(11)
     ]
-    require_service("Chromium", CHROMIUM.exists(), "run bin/install-browser")
+    chromium_required()
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = chromium_launch(playwright)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page = browser.new_page(viewport=DESKTOP)
             for n, article in enumerate(metered_articles[:10], start=1):
                 assert page.goto(live_server.url + article.get_absolute_url()).status == 200
                 assert page.locator(".article-rest p").count() == 6

@@ -15,7 +15,7 @@ import pytest
 
 from bench.server import Server, free_port
 from tests.conftest import require_service
-from tests.production.conftest import CRAWLER_AGENT, _manage
+from tests.integration.conftest import CRAWLER_AGENT, _manage
 
 READER_A, READER_B = "127.0.0.2", "127.0.0.3"
 ACCOUNT, PASSWORD = "proxied-reader@example.org", "a-long-reader-password-42"
@@ -159,7 +159,7 @@ def test_the_alert_sign_up_limit_is_each_reader_s_own(proxy):
 def test_a_crawler_is_verified_by_the_address_the_proxy_saw(proxy, site):
     path = next(a["path"] for a in site.articles if not a["free"])
     agent = {"User-Agent": CRAWLER_AGENT}
-    # The fake resolver (tests/production/fake_dns.py) knows 127.0.0.1 as Googlebot.
+    # The fake resolver (tests/fake_dns.py) knows 127.0.0.1 as Googlebot.
     crawler = proxy.request("GET", path, source="127.0.0.1", headers=agent)
     assert crawler.status == 200 and "reader" not in crawler.cookies
     impostor = proxy.request(

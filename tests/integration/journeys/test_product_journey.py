@@ -13,34 +13,31 @@ import io
 import re
 import time
 from email.message import Message
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.db import connections
 from PIL import Image as PILImage
 
 from alerts.models import Subscriber
 from articles.models import Article
+from support.smtp_sink import RecordingHandler
+from support.smtp_sink import start as smtp_start
 from tests import factories
 from tests.accounts.mailbox import code_in
-from tests.alerts.smtp_sink import RecordingHandler
-from tests.alerts.smtp_sink import start as smtp_start
-from tests.conftest import require_service
+from tests.integration.chromium import (
+    ADMIN,
+    ARTIFACTS,
+    DESKTOP,
+    MAIL_SECONDS,
+    chromium_launch,
+    chromium_required,
+    serious_violations,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "journey"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+SHOTS = ARTIFACTS / "journey"
 WALL_AFTER = 10
 READER_EMAIL = "mira.reader@example.org"
 READER_PASSWORD = "a-long-reader-passphrase-42"
@@ -60,7 +57,9 @@ def smtp_sink(settings):
     controller.stop()
 
 
-def mail_to(sink: RecordingHandler, address: str, subject_has: str, seconds=15) -> Message:
+def mail_to(
+    sink: RecordingHandler, address: str, subject_has: str, seconds=MAIL_SECONDS
+) -> Message:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with sink.lock:
@@ -103,14 +102,7 @@ class Journey:
         page.screenshot(path=str(SHOTS / f"{self.step:02d}-{name}.png"), full_page=True)
         if not axe:
             return
-        # Evaluated over the DevTools protocol: the site's CSP stays on, as readers get it.
-        page.evaluate(AXE.read_text())
-        found = page.evaluate("async () => (await axe.run(document)).violations")
-        serious = [
-            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in found
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = serious_violations(page)
         if serious:
             self.violations[name] = serious
 
@@ -123,8 +115,7 @@ def select2_pick(page, field: str, text: str) -> None:
 
 
 def test_reader_editor_and_alert_journey(live_server, smtp_sink, settings, monkeypatch):
-    require_service("Chromium", CHROMIUM.exists(), "run bin/install-browser")
-    require_service("axe-core", AXE.exists(), "run npm ci")
+    chromium_required(axe=True)
     # Playwright's sync API runs an event loop in this thread; the ORM checks between steps
     # are still plain synchronous calls.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -143,9 +134,9 @@ def test_reader_editor_and_alert_journey(live_server, smtp_sink, settings, monke
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = chromium_launch(playwright)
         try:
-            reader = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            reader = browser.new_context(viewport=DESKTOP).new_page()
 
             # An anonymous reader reads their free articles; the nudge shows from the third.
             for n, story in enumerate(stories[:WALL_AFTER], start=1):
@@ -192,7 +183,7 @@ def test_reader_editor_and_alert_journey(live_server, smtp_sink, settings, monke
             assert subscriber.state == Subscriber.State.CONFIRMED
 
             # An editor signs in, uploads a photo, writes and publishes a breaking story.
-            admin = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+            admin = browser.new_context(viewport=ADMIN).new_page()
             admin.goto(live_server.url + "/admin/")
             admin.fill("[name=login]", editor.email)
             admin.fill("[name=password]", "correct-horse-battery")

@@ -14,7 +14,7 @@ import pytest
 
 from bench.server import ROOT, Server
 from tests.conftest import require_service
-from tests.production.services import ThrowawayPostgres, ThrowawayRedis, postgres_bin
+from tests.integration.services import ThrowawayPostgres, ThrowawayRedis, postgres_bin
 
 SECRET_KEY = "served-site-under-test-" + "k" * 40
 CRAWLER_AGENT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -94,7 +94,7 @@ def site(tmp_path_factory):
         redis_server.start()
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.production.server_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.integration.server_settings",
             "DEBUG": "false",
             "SECURE": "false",
             "SECRET_KEY": SECRET_KEY,
@@ -110,7 +110,7 @@ def site(tmp_path_factory):
         # Production settings serve hashed static names from the manifest collectstatic writes.
         _manage(["manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
         _manage(["manage.py", "migrate", "--noinput", "--verbosity", "0"], env)
-        data = json.loads(_manage(["-m", "tests.production.site_data"], env).splitlines()[-1])
+        data = json.loads(_manage(["-m", "tests.integration.site_data"], env).splitlines()[-1])
         server = Server(env=env, workers=3, log=folder / "gunicorn.log")
         server.start()
         yield Site(

@@ -1,11 +1,13 @@
 """A real SMTP server for alert tests and the benchmark: records every accepted message.
 
 It can refuse: 4xx to everyone until a moment (a server under load), 5xx for chosen
-addresses (mailboxes that do not exist). Run alone (`python -m tests.alerts.smtp_sink`) it
-writes its tallies to a JSON file, for the benchmark.
+addresses (mailboxes that do not exist); and hold, leaving every message after the first N
+unanswered until released (a sender caught in the middle of a send). Run alone
+(`python -m support.smtp_sink`) it writes its tallies to a JSON file, for the benchmark.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import socket
@@ -27,15 +29,34 @@ def free_port() -> int:
 class RecordingHandler:
     def __init__(self):
         self.lock = threading.Lock()
+        self.reset()
+        self.last_accepted_at = 0.0
+
+    def reset(self) -> None:
+        """Forget every message and refusal, and answer at once again."""
         self.received: Counter[str] = Counter()
         self.messages: dict[str, bytes] = {}
         self.refusing_until = 0.0
         self.bouncing: set[str] = set()
         self.temporary_refusals = 0
-        self.last_accepted_at = 0.0
+        self.hold_from: int | None = None
+        self.holding = threading.Event()
+        self.released = threading.Event()
 
     def refuse_for(self, seconds: float) -> None:
         self.refusing_until = time.monotonic() + seconds
+
+    def hold_after(self, count: int) -> threading.Event:
+        """Accept `count` messages in all, then leave each later one unanswered until
+        `release`; the event is set once a sender waits on a held message."""
+        self.hold_from = count
+        return self.holding
+
+    def release(self) -> None:
+        """Held messages are refused as temporary failures (their sender may be gone), and
+        the next ones accepted."""
+        self.hold_from = None
+        self.released.set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.bouncing:
@@ -48,6 +69,10 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.hold_from is not None and self.total() >= self.hold_from:
+            self.holding.set()
+            await asyncio.to_thread(self.released.wait)
+            return "451 4.3.2 Held, try again later"
         with self.lock:
             for address in envelope.rcpt_tos:
                 self.received[address] += 1

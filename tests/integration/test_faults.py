@@ -12,16 +12,20 @@ from django.utils import timezone
 
 from paywall.meters.base import period_for
 from paywall.meters.redis import RedisMeter, meter_key
-from tests.production.test_load import NUDGE_FROM, WALL_AFTER, Reader, walled
+from tests.integration.test_load import NUDGE_FROM, WALL_AFTER, Reader, walled
 
 
 class Traffic:
-    """Readers requesting pages in the background until stopped; every reply is kept."""
+    """Readers requesting pages in the background until stopped; every reply is kept.
+
+    Tests wait for a number of replies, not a length of time: how many requests a loaded
+    machine answers in a second varies, what each reply says must not."""
 
     def __init__(self, site, threads: int = 6):
         self.site = site
         self.threads = threads
         self.replies = []
+        self.arrived = threading.Condition()
         self.stopped = threading.Event()
         self.pool = ThreadPoolExecutor(threads)
 
@@ -37,7 +41,9 @@ class Traffic:
             reply = self.site.get(rng.choice(paths), cookies=cookies)
             if index % 3 == 0:
                 cookies = {**cookies, **reply.cookies}
-            self.replies.append(reply)
+            with self.arrived:
+                self.replies.append(reply)
+                self.arrived.notify_all()
 
     def __enter__(self) -> "Traffic":
         self.futures = [self.pool.submit(self._loop, i) for i in range(self.threads)]
@@ -49,8 +55,19 @@ class Traffic:
             future.result()
         self.pool.shutdown()
 
-    def run_for(self, seconds: float) -> None:
-        time.sleep(seconds)
+    def wait_for(self, count: int, *, after: float | None = None, timeout: float = 60) -> list:
+        """The first `count` replies to requests started after `after` (time.monotonic(),
+        now by default), once they are in; the timeout only bounds a site that hangs."""
+        after = time.monotonic() if after is None else after
+
+        def replies():
+            return [reply for reply in self.replies if reply.started > after]
+
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(replies()) >= count, timeout), (
+                f"fewer than {count} replies in {timeout} s"
+            )
+            return replies()[:count]
 
 
 def reader_at_the_wall(site) -> tuple[Reader, dict]:
@@ -82,19 +99,18 @@ def test_redis_outage_serves_every_page_in_full_and_counting_resumes(site):
     assert walled(site.get(unread["path"], cookies=reader.cookies).body)
 
     with Traffic(site) as traffic:
-        traffic.run_for(1)
+        traffic.wait_for(6)
         site.redis.stop()
         try:
-            traffic.run_for(3)
+            traffic.wait_for(21)  # all of them while Redis is down
             during = site.get(unread["path"], cookies=reader.cookies)
             health = site.get("/healthz/")
         finally:
             site.redis.start()
         wait_until_healthy(site)
-        traffic.run_for(2)
+        traffic.wait_for(12)
 
     assert {reply.status for reply in traffic.replies} == {200}
-    assert len(traffic.replies) > 20
     # Fail open: the walled reader gets the whole story while the meter cannot be asked.
     assert during.status == 200
     assert not walled(during.body)
@@ -116,18 +132,18 @@ def test_postgres_restart_fails_only_requests_in_flight_and_recovers_without_app
     workers = site.server.worker_pids()
 
     with Traffic(site) as traffic:
-        traffic.run_for(2)
+        traffic.wait_for(12)
         restart_began = time.monotonic()
         site.postgres.restart()
         restart_ended = time.monotonic()
-        traffic.run_for(3)
+        traffic.wait_for(21, after=restart_ended)
 
     failed = [reply for reply in traffic.replies if reply.status != 200]
     after = [reply for reply in traffic.replies if reply.started > restart_ended]
     assert all(restart_began < r.ended and r.started < restart_ended for r in failed), [
         (r.status, r.started - restart_began, r.ended - restart_began) for r in failed
     ]
-    assert len(after) > 20
+    assert len(after) >= 21
     assert {reply.status for reply in after} == {200}
     assert site.server.worker_pids() == workers
     assert site.server.process.poll() is None

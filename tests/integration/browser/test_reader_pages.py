@@ -1,36 +1,20 @@
 """Headless Chromium on the live site: screenshots, and axe-core finding nothing serious."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from tests.articles.reader_data import furnished_article
-from tests.conftest import require_service
+from tests.integration.chromium import (
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    chromium_launch,
+    chromium_required,
+    serious_violations,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-def serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
 
 def assert_quiet_console(browser, base_url, paths) -> None:
@@ -51,8 +35,7 @@ def assert_quiet_console(browser, base_url, paths) -> None:
 
 
 def test_home_and_article_render_work_without_script_and_pass_axe(live_server, editor, section):
-    require_service("Chromium", CHROMIUM.exists(), "run bin/install-browser")
-    require_service("axe-core", AXE.exists(), "run npm ci")
+    chromium_required(axe=True)
     article = furnished_article(
         editor=editor,
         section=section,
@@ -64,7 +47,7 @@ def test_home_and_article_render_work_without_script_and_pass_axe(live_server, e
     ARTIFACTS.mkdir(exist_ok=True)
     pages = {"home": "/", "article": article.get_absolute_url()}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = chromium_launch(playwright)
         try:
             for device, viewport in VIEWPORTS.items():
                 context = browser.new_context(viewport=viewport, bypass_csp=True)
