@@ -6,7 +6,7 @@ PORT ?= 8000
 # The local run is production-like (DEBUG off, gunicorn, WhiteNoise) but plain HTTP on loopback.
 LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: install run dev test lint format seed browser clean bench bench-alerts
+.PHONY: install run dev test lint format seed browser clean bench bench-alerts image-test
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,11 @@ bench-alerts: install
 
 browser:
 	bin/install-browser
+
+# Builds the image without a registry (Debian base by debootstrap, wheels from this host) and
+# boots web, worker and beat against this machine's PostgreSQL and Redis; needs root and Docker.
+image-test: install
+	bin/image-test
 
 test: install browser
 	$(BIN)/pytest $(PYTEST_ARGS)
