@@ -10,7 +10,7 @@ LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
 VAR_DIR ?= var
 OWNER_ONLY = umask 077 &&
 
-.PHONY: install run dev migrate test lint format seed browser clean bench bench-alerts var
+.PHONY: install run dev migrate test lint format seed browser clean bench bench-alerts var image-test
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,11 @@ bench-alerts: install
 
 browser:
 	bin/install-browser
+
+# Builds the image without a registry (Debian base by debootstrap, wheels from this host) and
+# boots web, worker and beat against this machine's PostgreSQL and Redis; needs root and Docker.
+image-test: install
+	bin/image-test
 
 test: install browser
 	$(BIN)/pytest $(PYTEST_ARGS)

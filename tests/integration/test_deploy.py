@@ -56,7 +56,7 @@ def test_every_variable_compose_reads_is_in_the_example_env():
     assert used - set(example_env()) == set()
 
 
-def test_production_settings_pass_the_deployment_checklist():
+def deploy_check(**overrides) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
@@ -64,8 +64,10 @@ def test_production_settings_pass_the_deployment_checklist():
         "SECURE": "true",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "news.example.org",
+        "TRUSTED_PROXY_COUNT": example_env()["TRUSTED_PROXY_COUNT"],
+        **overrides,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -73,4 +75,13 @@ def test_production_settings_pass_the_deployment_checklist():
         text=True,
     )
 
+
+def test_an_https_site_with_no_proxy_trusted_is_named_by_the_checklist():
+    result = deploy_check(TRUSTED_PROXY_COUNT="0")
+    assert result.returncode != 0
+    assert "newsroom.W001" in result.stderr + result.stdout
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
