@@ -33,20 +33,14 @@ class DatabaseMeter(MeterBase):
         carried: int = 0,
     ) -> MeterResult:
         try:
-            return self._read(reader, article_id, period, limit, nudge_from, carried)
+            with transaction.atomic():
+                return self._read(reader, article_id, period, limit, nudge_from, carried)
         except DatabaseError as error:
             raise MeterUnavailable(str(error)) from error
 
-    @transaction.atomic
-    def _read(
-        self,
-        reader: str,
-        article_id: int,
-        period: Period,
-        limit: int,
-        nudge_from: int,
-        carried: int,
-    ) -> MeterResult:
+    @staticmethod
+    def _read(reader, article_id, period, limit, nudge_from, carried) -> MeterResult:
+        """The contract's read, inside the caller's transaction (see MeterBase.read)."""
         meter, _ = Meter.objects.select_for_update().get_or_create(
             reader=reader, period=period.key, defaults={"expires_at": period.expires_at}
         )
