@@ -71,7 +71,9 @@ def subscriber_confirmation_send(*, subscriber_id: int) -> bool:
     subscriber = Subscriber.objects.filter(pk=subscriber_id, state=State.PENDING).first()
     if subscriber is None:
         return False
-    if not mail_caps.mail_allowed(to=subscriber.email, kind="alerts_confirmation"):
+    if not mail_caps.mail_allowed(
+        to=subscriber.email, kind="alerts_confirmation", budget="alerts"
+    ):
         return False
     link = absolute_url(reverse("alerts:confirm", args=[confirmation_token(subscriber.email)]))
     context = {

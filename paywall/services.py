@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -62,14 +63,21 @@ def donation_signature(*, reference: str, amount: str, timestamp: str) -> str:
     return hmac.new(app_settings.DONATION_SECRET.encode(), message, hashlib.sha256).hexdigest()
 
 
+# The signed message joins its fields with colons: a reference or an amount holding one could
+# be split another way under the same signature, and pass the one-use check as a new link.
+RETURN_REFERENCE = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+RETURN_AMOUNT = re.compile(r"[0-9]{1,9}(\.[0-9]{1,2})?")
+
+
 def donation_return_valid(*, params, now: datetime) -> bool:
+    reference, amount = params.get("ref", ""), params.get("amount", "")
+    if not (RETURN_REFERENCE.fullmatch(reference) and RETURN_AMOUNT.fullmatch(amount)):
+        return False
     try:
         sent_at = datetime.fromtimestamp(int(params.get("ts", "")), tz=UTC)
     except (ValueError, OverflowError):
         return False
-    expected = donation_signature(
-        reference=params.get("ref", ""), amount=params.get("amount", ""), timestamp=params["ts"]
-    )
+    expected = donation_signature(reference=reference, amount=amount, timestamp=params["ts"])
     fresh = now - RETURN_LINK_MAX_AGE <= sent_at <= now + timedelta(minutes=5)
     return fresh and hmac.compare_digest(expected, params.get("sig", ""))
 

@@ -86,3 +86,17 @@ def test_alert_confirmations_to_one_inbox_are_capped(
             response = client.post(reverse("alerts:signup"), {"email": address})
         assert response.status_code == 200
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.django_db
+def test_alert_sign_ups_for_an_inbox_do_not_spend_its_owner_s_codes(
+    client, settings, reader, django_capture_on_commit_callbacks
+):
+    settings.MAIL_CAP_PER_INBOX_HOUR = 2
+    local, domain = reader.email.split("@")
+    for n in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("alerts:signup"), {"email": f"{local}+{n}@{domain}"})
+    assert len(mail.outbox) == 2
+    Client().post("/accounts/login/code/", {"email": reader.email})
+    assert len(mail.outbox) == 3

@@ -109,6 +109,18 @@ def test_a_return_link_confirms_its_donation_once(client, reader, metered_articl
     assert DonationReturn.objects.count() == 1
 
 
+def test_a_link_split_another_way_under_the_same_signature_is_refused(client, reader):
+    """`pay:123` + `25` and `pay` + `123:25` sign the same message: neither field may hold
+    the separator, so the one-use reference cannot be dodged that way."""
+    ts = str(int(time.time()))
+    sig = donation_signature(reference="pay:123", amount="25", timestamp=ts)
+    client.force_login(reader)
+    for reference, amount in (("pay:123", "25"), ("pay", "123:25")):
+        link = f"/donate/thanks/?ref={reference}&amount={amount}&ts={ts}&sig={sig}"
+        assert client.get(link).status_code == 400
+    assert not DonationReturn.objects.exists() and not Donor.objects.exists()
+
+
 def test_a_forged_link_does_not_use_up_the_reference(client, reader):
     client.force_login(reader)
     assert client.get(return_link(reference="pay-7", secret_ok=False)).status_code == 400
