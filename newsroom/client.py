@@ -2,21 +2,44 @@
 
 Behind N proxies of our own (settings.TRUSTED_PROXY_COUNT), the client is the N-th address
 from the right of X-Forwarded-For: each of our proxies appends the address it was reached
-from, so everything further left was written by the client and may be anything. With no
-trusted proxy, or a header shorter than the proxies we run (a request that reached the app
-without passing all of them), the address is the connection's own.
+from, so everything further left was written by the client and may be anything. The header
+counts only on a connection from the nearest proxy (settings.FORWARDED_ALLOW_IPS, as gunicorn
+reads it): anyone else who reaches the app directly is the address they connect from. So is
+a request whose header is shorter than the proxies we run.
 """
 
-from collections.abc import Mapping
+import functools
+import ipaddress
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.http import HttpRequest
 
 
-def forwarded_client(environ: Mapping[str, str], *, trusted: int) -> str:
-    """From a WSGI environ (a request's META), behind `trusted` proxies."""
+@functools.lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple | None:
+    """None stands for "*", any address."""
+    if "*" in proxies:
+        return None
+    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies)
+
+
+def _from_proxy(remote: str, proxies: Iterable[str]) -> bool:
+    networks = _networks(tuple(proxies))
+    if networks is None:
+        return True
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
+def forwarded_client(environ: Mapping[str, str], *, trusted: int, proxies: Iterable[str]) -> str:
+    """From a WSGI environ (a request's META), behind `trusted` proxies, the nearest of which
+    connects from one of `proxies`."""
     remote = environ.get("REMOTE_ADDR", "")
-    if trusted <= 0:
+    if trusted <= 0 or not _from_proxy(remote, proxies):
         return remote
     forwarded = [ip.strip() for ip in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     if len(forwarded) < trusted or not forwarded[-trusted]:
@@ -25,4 +48,6 @@ def forwarded_client(environ: Mapping[str, str], *, trusted: int) -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    return forwarded_client(request.META, trusted=settings.TRUSTED_PROXY_COUNT)
+    return forwarded_client(
+        request.META, trusted=settings.TRUSTED_PROXY_COUNT, proxies=settings.FORWARDED_ALLOW_IPS
+    )

@@ -8,13 +8,15 @@ client as the application sees it (newsroom/client.py), not the proxy in front.
 from gunicorn.glogging import Logger
 
 from newsroom.client import forwarded_client
-from newsroom.settings import LOGGING, TRUSTED_PROXY_COUNT
+from newsroom.settings import FORWARDED_ALLOW_IPS, LOGGING, TRUSTED_PROXY_COUNT
 
 
 class ClientAddressLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        atoms["h"] = forwarded_client(environ, trusted=TRUSTED_PROXY_COUNT)
+        atoms["h"] = forwarded_client(
+            environ, trusted=TRUSTED_PROXY_COUNT, proxies=FORWARDED_ALLOW_IPS
+        )
         return atoms
 
 

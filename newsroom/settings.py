@@ -31,8 +31,11 @@ if "SECRET_KEY" in env or not SECRET_KEY_FILE.is_file():
 else:
     SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
 # Proxies of our own in front of the app (a load balancer, nginx): the client is the N-th
-# address from the right of X-Forwarded-For (newsroom/client.py); 0 trusts no header.
+# address from the right of X-Forwarded-For (newsroom/client.py); 0 trusts no header. The
+# header is believed only from the nearest proxy's addresses, the list gunicorn reads for
+# X-Forwarded-Proto under the same name (networks allowed, "*" for any).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -281,9 +284,9 @@ SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = 31_536_000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
-# Whether a request came over HTTPS is the proxy's word, taken only when there is a proxy
-# of our own in front (gunicorn takes it only from FORWARDED_ALLOW_IPS, the proxy's address).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
+# Whether a request came over HTTPS is the proxy's word, which gunicorn takes (as the
+# request's scheme) only from FORWARDED_ALLOW_IPS: Django reads no header of its own for it.
+SECURE_PROXY_SSL_HEADER = None
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

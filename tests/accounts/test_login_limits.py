@@ -18,6 +18,7 @@ PROXY = "10.0.0.2"
 def limits(settings):
     settings.ACCOUNT_RATE_LIMITS = production_settings.ACCOUNT_RATE_LIMITS
     settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.FORWARDED_ALLOW_IPS = [PROXY]
     return settings
 
 
@@ -77,17 +78,22 @@ def test_the_owner_signs_in_by_emailed_code_while_passwords_are_limited(limits, 
 
 
 @pytest.mark.parametrize(
-    ("proxies", "forwarded", "expected"),
+    ("proxies", "nearest", "forwarded", "expected"),
     [
-        (0, "203.0.113.1", "10.0.0.2"),  # no proxy of ours: the header is the client's word
-        (1, "203.0.113.1, 198.51.100.1", "198.51.100.1"),
-        (2, "203.0.113.1, 198.51.100.1, 10.0.0.1", "198.51.100.1"),
-        (2, "198.51.100.1", "10.0.0.2"),  # shorter than our proxies: it bypassed one
-        (1, "", "10.0.0.2"),
+        (0, "10.0.0.0/8", "203.0.113.1", "10.0.0.2"),  # no proxy: the header is the client's
+        (1, "10.0.0.0/8", "203.0.113.1, 198.51.100.1", "198.51.100.1"),
+        (2, "10.0.0.2", "203.0.113.1, 198.51.100.1, 10.0.0.1", "198.51.100.1"),
+        (2, "10.0.0.0/8", "198.51.100.1", "10.0.0.2"),  # shorter than our proxies: bypassed one
+        (1, "10.0.0.0/8", "", "10.0.0.2"),
+        (1, "127.0.0.1", "198.51.100.1", "10.0.0.2"),  # not from our proxy: its own address
+        (1, "*", "198.51.100.1", "198.51.100.1"),
     ],
 )
-def test_the_client_address_is_the_n_th_from_the_right(settings, proxies, forwarded, expected):
+def test_the_client_address_is_the_n_th_from_the_right(
+    settings, proxies, nearest, forwarded, expected
+):
     settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    settings.FORWARDED_ALLOW_IPS = [nearest]
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
     assert ReaderAccountAdapter(request).get_client_ip(request) == expected

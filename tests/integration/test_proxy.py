@@ -56,6 +56,7 @@ class Answer:
 class Proxy:
     port: int
     access_log: object
+    upstream: int  # gunicorn's own port, for a client that goes round the proxy
 
     def request(self, method, path, *, source, headers=None, cookies=None, form=None):
         headers = {"Host": "127.0.0.1", **(headers or {})}
@@ -113,7 +114,7 @@ def proxy(site, tmp_path_factory):
                 break
             except OSError:
                 time.sleep(0.1)
-        yield Proxy(port, access_log=folder / "gunicorn.log")
+        yield Proxy(port, access_log=folder / "gunicorn.log", upstream=server.port)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -175,3 +176,13 @@ def test_the_access_log_names_the_reader_not_the_proxy(proxy):
         line for line in proxy.access_log.read_text().splitlines() if "access-log-check" in line
     )
     assert READER_B in line and "203.0.113.9" not in line
+
+
+def test_a_client_that_goes_round_the_proxy_is_its_own_address(proxy, site):
+    """gunicorn is to listen where only the proxy reaches it; if it does not, a forged
+    header still names nobody but the sender."""
+    path = next(a["path"] for a in site.articles if not a["free"])
+    direct = Proxy(proxy.upstream, access_log=proxy.access_log, upstream=proxy.upstream)
+    headers = {"User-Agent": CRAWLER_AGENT, "X-Forwarded-For": "127.0.0.1"}
+    forged = direct.request("GET", path, source=READER_A, headers=headers)
+    assert forged.status == 200 and "reader" in forged.cookies
