@@ -44,6 +44,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://localhost:{os.environ[\"PORT\"]}/healthz/', timeout=4)"
 # Workers come from WEB_CONCURRENCY (gunicorn reads it); logs go to stdout. gunicorn believes
-# X-Forwarded-Proto only from FORWARDED_ALLOW_IPS, the TLS proxy; the app finds the client in
-# X-Forwarded-For behind TRUSTED_PROXY_COUNT proxies.
-CMD ["sh", "-c", "exec gunicorn newsroom.wsgi --config python:newsroom.gunicorn_conf --bind \"0.0.0.0:${PORT}\" --access-logfile - --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS:-127.0.0.1}\""]
+# X-Forwarded-Proto, and the app X-Forwarded-For, only from FORWARDED_ALLOW_IPS (both read the
+# variable; default 127.0.0.1,::1); the app finds the client TRUSTED_PROXY_COUNT proxies back.
+CMD ["sh", "-c", "exec gunicorn newsroom.wsgi --config python:newsroom.gunicorn_conf --bind \"0.0.0.0:${PORT}\" --access-logfile -"]
