@@ -363,3 +363,15 @@ def test_a_story_unpublished_is_gone_from_its_page_lists_feed_and_sitemap_at_onc
     assert "Bridge reopens" not in front_text(client)
     assert url not in client.get("/feed/").content.decode()
     assert url not in client.get("/sitemap-articles.xml").content.decode()
+
+
+def test_a_story_deleted_is_gone_from_its_page_and_lists_at_once(client, neighbours, capture):
+    shown, showing = neighbours
+    url = shown.get_absolute_url()
+    assert "Bridge reopens" in related_text(client, showing)
+    assert "Bridge reopens" in front_text(client)
+    with capture():
+        shown.delete()
+    assert client.get(url).status_code == 404
+    assert "Bridge reopens" not in related_text(client, showing)
+    assert "Bridge reopens" not in front_text(client)
