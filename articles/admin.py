@@ -442,7 +442,7 @@ class CommentAdmin(NoAddMixin, admin.ModelAdmin):
     readonly_fields = ["article", "user", "body", "created_at"]
     actions = ["hide_selected", "show_selected"]
 
-    # Through the services, which move the content version the cached pages are keyed on.
+    # Through the services, which move the threads whose stored pages show the comments.
     def save_model(self, request, obj, form, change):
         one = Comment.objects.filter(pk=obj.pk)
         comments.comments_set_hidden(comments=one, hidden=obj.is_hidden)

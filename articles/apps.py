@@ -1,9 +1,7 @@
 from django.apps import AppConfig
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from articles import signals
-from articles.caching import content_changed
 
 
 class ArticlesConfig(AppConfig):
@@ -13,27 +11,33 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from accounts.account_data import AccountPart, account_part_register
         from accounts.signals import display_name_changed
-        from articles import comments
-        from articles.models import Article, Author, Image, Section, Tag
+        from articles import comments, receivers
+        from articles.models import Article, Author, Correction, Image, Section, Tag
 
         # Stored pages show these (the menu, bylines, topics, pictures and their alt text) but
-        # the admin saves them through its plain forms: each change moves the content version.
-        # A new section joins the menu at once; a new author, topic or picture shows only once
-        # a story carries it, and saving the story moves the version.
-        post_save.connect(_version_moves, sender=Section, dispatch_uid="content-Section")
+        # the admin saves them through its plain forms: each change moves the scopes of what
+        # shows it (articles/scopes.py).
+        for signal in (post_save, post_delete):
+            signal.connect(receivers.chrome_moves, sender=Section, dispatch_uid="scopes-Section")
+            uid = "scopes-Correction"
+            signal.connect(receivers.correction_moves, sender=Correction, dispatch_uid=uid)
         for model in (Tag, Author, Image):
-            uid = f"content-{model.__name__}"
-            post_save.connect(_version_moves_unless_new, sender=model, dispatch_uid=uid)
-        for model in (Section, Tag, Author, Image):
-            uid = f"content-{model.__name__}"
-            post_delete.connect(_version_moves, sender=model, dispatch_uid=uid)
+            uid = f"scopes-{model.__name__}"
+            for signal in (post_save, pre_delete):
+                signal.connect(receivers.showing_stories_move, sender=model, dispatch_uid=uid)
         # A story deleted outright (its edits and workflow go through services.py).
-        post_delete.connect(_article_deleted, sender=Article, dispatch_uid="article-deleted")
+        pre_delete.connect(
+            receivers.article_deleting, sender=Article, dispatch_uid="scopes-Article"
+        )
+        post_delete.connect(
+            receivers.article_deleted, sender=Article, dispatch_uid="article-deleted"
+        )
         # The workflow's moments, and a reader's name under their comments.
-        signals.article_went_live.connect(_version_moved, dispatch_uid="content-went-live")
-        signals.article_unpublished.connect(_version_moves, dispatch_uid="content-unpublished")
-        signals.article_deleted.connect(_version_moves, dispatch_uid="content-deleted")
-        display_name_changed.connect(_version_moved, dispatch_uid="content-display-name")
+        signals.article_went_live.connect(receivers.story_moves, dispatch_uid="scopes-went-live")
+        signals.article_unpublished.connect(
+            receivers.story_moves, dispatch_uid="scopes-unpublished"
+        )
+        display_name_changed.connect(receivers.threads_move, dispatch_uid="scopes-display-name")
         account_part_register(
             AccountPart(
                 name="comments",
@@ -41,22 +45,3 @@ class ArticlesConfig(AppConfig):
                 delete=comments.reader_comments_anonymise,
             )
         )
-
-
-def _article_deleted(sender, instance, **kwargs):
-    signals.article_deleted.send(sender=sender, article_id=instance.pk)
-
-
-def _version_moves(sender, **kwargs):
-    """Once the change that calls this is committed."""
-    transaction.on_commit(content_changed)
-
-
-def _version_moved(sender, **kwargs):
-    """For a change already committed."""
-    content_changed()
-
-
-def _version_moves_unless_new(sender, created=False, **kwargs):
-    if not created:
-        transaction.on_commit(content_changed)

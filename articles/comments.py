@@ -1,6 +1,6 @@
 """Readers' comments: who may post, how often, and how the text is made safe.
 
-Comments show on the cached anonymous article pages, so every change moves the content version.
+Comments show on the stored article pages, so every change moves the threads it touches.
 
 Comments are plain text. Addresses in them become links marked rel="nofollow ugc", so the site
 vouches for none of them; nothing else of HTML survives.
@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.html import urlize
 from django.utils.translation import gettext as _
 
-from articles.caching import content_changed
 from articles.models import Article, Comment, CommentThread
+from articles.scopes import reader_threads, threads_changed
 
 RATE_WINDOW = timedelta(minutes=10)
 RATE_MAX = 5
@@ -77,26 +77,26 @@ def comment_create(*, article: Article, user, body: str, now: datetime | None = 
     comment = Comment(article=article, user=user, body=body.strip(), created_at=now)
     comment.full_clean()
     comment.save()
-    transaction.on_commit(content_changed)
+    threads_changed([article.pk])
     return comment
 
 
 @transaction.atomic
 def comments_set_hidden(*, comments, hidden: bool) -> int:
-    transaction.on_commit(content_changed)
+    threads_changed(comments.values_list("article_id", flat=True))
     return comments.update(is_hidden=hidden)
 
 
 @transaction.atomic
 def comments_delete(*, comments) -> None:
+    threads_changed(comments.values_list("article_id", flat=True))
     comments.delete()
-    transaction.on_commit(content_changed)
 
 
 @transaction.atomic
 def comments_close(*, article: Article, closed: bool) -> None:
     CommentThread.objects.update_or_create(article=article, defaults={"is_closed": closed})
-    transaction.on_commit(content_changed)  # stored pages hold the thread's state
+    threads_changed([article.pk])  # stored pages hold the thread's state
 
 
 def reader_comments_export(user) -> list[dict]:
@@ -115,5 +115,5 @@ def reader_comments_export(user) -> list[dict]:
 
 def reader_comments_anonymise(user) -> None:
     """A deleted account's comments stay in their threads, signed by nobody."""
+    threads_changed(reader_threads(user.pk))
     Comment.objects.filter(user=user).update(user=None)
-    transaction.on_commit(content_changed)

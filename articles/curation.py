@@ -1,6 +1,6 @@
 """Editors' curation of the reader's site: the standing pages and the front-page pins.
 
-Both show on cached pages (footer, front), so every change moves the content version.
+Both show on stored pages: a standing page in the chrome's footer, a pin on the front.
 """
 
 from datetime import datetime
@@ -8,9 +8,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from articles.caching import content_changed
 from articles.images import body_pictures_complete
 from articles.models import FrontPin, NewsroomPage
+from articles.scopes import CHROME, FRONT
+from newsroom.page_cache import scopes_changed
 
 
 @transaction.atomic
@@ -19,7 +20,7 @@ def newsroom_page_save(*, page: NewsroomPage, now: datetime | None = None) -> Ne
     page.full_clean()
     page.body = body_pictures_complete(page.body)
     page.save()
-    transaction.on_commit(content_changed)
+    scopes_changed([CHROME])
     return page
 
 
@@ -27,11 +28,11 @@ def newsroom_page_save(*, page: NewsroomPage, now: datetime | None = None) -> Ne
 def front_pin_save(*, pin: FrontPin) -> FrontPin:
     pin.full_clean()
     pin.save()
-    transaction.on_commit(content_changed)
+    scopes_changed([FRONT])
     return pin
 
 
 @transaction.atomic
 def front_pin_delete(*, pin: FrontPin) -> None:
     pin.delete()
-    transaction.on_commit(content_changed)
+    scopes_changed([FRONT])

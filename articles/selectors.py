@@ -49,14 +49,15 @@ def article_for_reader(slug: str) -> Article | None:
     return article_with_details(Article.objects.published()).filter(slug=slug).first()
 
 
-def article_related(article: Article) -> list[Article]:
+def article_related(
+    *, article_id: int, section_id: int, tag_ids: tuple[int, ...]
+) -> list[Article]:
     """Latest stories sharing a tag with this one, then the rest of its section."""
-    tag_ids = [tag.pk for tag in article.tags.all()]
     shares_tag = Q(tags__in=tag_ids) if tag_ids else Q(pk__in=[])
     candidates = (
         article_list_published()
-        .filter(shares_tag | Q(section_id=article.section_id))
-        .exclude(pk=article.pk)
+        .filter(shares_tag | Q(section_id=section_id))
+        .exclude(pk=article_id)
         .distinct()
     )
     return list(candidates[:RELATED_STORIES])
@@ -77,6 +78,12 @@ class Front:
     # The next moment it changes with nobody editing: a breaking story leaves the strip, or a
     # scheduled story comes live (by query, before any go-live work has run). None: never.
     changes_at: datetime | None = None
+
+    def article_ids(self) -> set[int]:
+        """Every story the front shows."""
+        shown = [self.lead, *self.top, *self.latest, *self.breaking]
+        shown += [article for _, articles in self.sections for article in articles]
+        return {article.pk for article in shown if article is not None}
 
 
 def front_page(now: datetime | None = None) -> Front:

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.caching import content_changed
 from articles.images import body_pictures_complete
 from articles.models import Article, SlugRedirect, Status, WorkflowEvent
 from articles.sanitize import sanitize_body
+from articles.scopes import stories_scopes
 from articles.signals import article_unpublished, article_went_live
+from newsroom.page_cache import scopes_changed
 from newsroom.roles import is_writer_only
 
 Action = WorkflowEvent.Action
@@ -97,13 +98,19 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
         article.created_by = by
     else:
         old_slug = _keep_workflow_state(article)
+    # Only a live story is shown anywhere (an edit never changes whether it is). The lists it
+    # was in before the edit and those it is in once committed (the admin saves its topics
+    # and bylines after this) are moved.
+    shown = not creating and article.is_live()
+    shown_in = stories_scopes([article.pk]) if shown else set()
     article.full_clean(exclude=["authors", "tags"])
     article.save()
     if creating:
         _event(article, Action.CREATED, by)
     else:
         slug_redirect_keep(article=article, old_slug=old_slug)
-    transaction.on_commit(content_changed)
+    if shown:
+        transaction.on_commit(lambda: scopes_changed(shown_in | stories_scopes([article.pk])))
     return article
 
 

@@ -6,11 +6,14 @@ off), and measures four pages with wrk: an anonymous reader's metered article (r
 meter cookies, so every view runs the meter), a registered reader's article, the home page,
 and the floor: the article page's bytes from memory (bench/floor.py). Also the metered floor,
 the floor after the anonymous page's cookie check and meter call: the most a page that meters
-every view can reach. Prints each figure, the ratios to the floor and the workers' memory;
-the last line is one JSON object.
+every view can reach; and the anonymous article a second time while the newsroom works
+(bench/busy.py: an edit every 5 s, a comment every 2 s), quiet and busy rounds in turn.
+Prints each figure, the ratios to the floor and the workers' memory; the last line is one
+JSON object.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -34,6 +37,9 @@ TARGET_RATIO = 0.7
 REPORTED = ("article_anon", "article_registered", "home", "floor")
 TARGET_P99_MS = 100
 TARGET_RSS_MB = 100
+# The anonymous article while the newsroom works, against the quiet one next to it.
+BUSY = "article_anon_busy"
+TARGET_BUSY_RATIO = 0.9
 # --smoke: every step of the benchmark, on a data set and for times too small to measure.
 SMOKE = {
     "articles": 40,
@@ -169,6 +175,26 @@ def meter_views_counted() -> int:
     )
 
 
+@contextlib.contextmanager
+def newsroom_at_work(env: dict[str, str], *, seconds: int, done: dict[str, int]):
+    """bench/busy.py editing and commenting for `seconds` from the start of the block, in a
+    process of its own (its own database connection); what it did is added to `done`."""
+    args = [
+        *(sys.executable, "-m", "bench.busy", "--paths", str(WORK / "article_paths.txt")),
+        *("--seconds", str(seconds)),
+        *("--edits-before", str(done["edits"]), "--comments-before", str(done["comments"])),
+    ]
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    if process.stdout.readline().strip() != "ready":
+        sys.exit(f"bench/busy.py did not start: exit {process.wait()}")
+    yield
+    output, _ = process.communicate(timeout=seconds + 60)
+    if process.returncode:
+        sys.exit(f"bench/busy.py failed: exit {process.returncode}")
+    for key, count in json.loads(output.splitlines()[-1]).items():
+        done[key] += count
+
+
 def load_test(seconds: int) -> None:
     """The suite's load test at full length: mixed traffic, no 5xx, exact meter counts."""
     print(f"-- load test: 64 connections for {seconds} s (tests/integration/test_load.py)")
@@ -216,6 +242,7 @@ def main() -> None:
     # anonymous page's cookie check and meter call, for the same readers and articles.
     scenarios = {
         "article_anon": ("article_paths.txt", "anonymous_cookies.txt"),
+        BUSY: ("article_paths.txt", "anonymous_cookies.txt"),
         "floor": ("floor_paths.txt", None),
         "floor_metered": ("floor_metered_paths.txt", "anonymous_cookies.txt"),
         "home": ("home_paths.txt", None),
@@ -230,23 +257,31 @@ def main() -> None:
             f"gunicorn {options.workers} workers, {server.url}"
         )
         started = time.monotonic()
-        for paths, cookies in scenarios.values():
+        quiet = {name: files for name, files in scenarios.items() if name != BUSY}
+        for paths, cookies in quiet.values():  # the busy rounds' pages are the quiet ones'
             warm_pages(server, WORK / paths, WORK / cookies if cookies else None)
         print(f"-- every page rendered once, in {time.monotonic() - started:.1f} s", flush=True)
-        for paths, cookies in scenarios.values():
+        for paths, cookies in quiet.values():
             files = {"paths": WORK / paths, "cookies": WORK / cookies if cookies else None}
             wrk(server, **files, seconds=options.warmup, connections=options.connections)
         runs = {name: [] for name in scenarios}
         counted = 0  # the meter's views during the anonymous runs
+        done = {"edits": 0, "comments": 0}  # by the newsroom during the busy rounds
         seconds = max(1, options.seconds // options.rounds)
         for _ in range(options.rounds):
             for name, (paths, cookies) in scenarios.items():
                 files = {"paths": WORK / paths, "cookies": WORK / cookies if cookies else None}
                 before = meter_views_counted()
-                runs[name].append(
-                    wrk(server, **files, seconds=seconds, connections=options.connections)
+                working = (
+                    newsroom_at_work(env, seconds=seconds, done=done)
+                    if name == BUSY
+                    else contextlib.nullcontext()
                 )
-                if name == "article_anon":
+                with working:
+                    runs[name].append(
+                        wrk(server, **files, seconds=seconds, connections=options.connections)
+                    )
+                if name in ("article_anon", BUSY):
                     counted += meter_views_counted() - before
         for name, figures in runs.items():
             results[name] = combined(figures)
@@ -270,8 +305,11 @@ def main() -> None:
         "ratio_article_anon": ratio("article_anon"),
         "ratio_home": ratio("home"),
         "worker_rss_mb": round(max(rss), 1),
+        BUSY: results[BUSY],
+        "ratio_busy_quiet": ratio(BUSY, "article_anon"),
+        **done,
     }
-    answered = sum(run["requests"] for run in runs["article_anon"])
+    answered = sum(run["requests"] for name in ("article_anon", BUSY) for run in runs[name])
     print(
         f"meter: {counted} article views counted in Redis during the anonymous "
         f"runs; wrk saw {answered} answered (the rest were in flight when a run stopped)"
@@ -289,6 +327,11 @@ def main() -> None:
         f"worker RSS after the run: max {max(rss):.1f} MB "
         f"({', '.join(f'{size:.1f}' for size in rss)}; target < {TARGET_RSS_MB} MB); "
         f"proportional share (PSS) max {max(pss):.1f} MB"
+    )
+    print(
+        f"newsroom at work: {done['edits']} edits and {done['comments']} comments during the "
+        f"busy rounds; ratio busy/quiet {summary['ratio_busy_quiet']:.3f} "
+        f"(target >= {TARGET_BUSY_RATIO}), busy p99 {results[BUSY]['p99_ms']:.0f} ms"
     )
     print(f"p99 target at {options.connections} connections: < {TARGET_P99_MS} ms")
     if options.load_seconds:

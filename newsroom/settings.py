@@ -146,7 +146,8 @@ else:
         }
     }
 # Rendered article pages, on each web node's own disk: a read costs no round trip and no
-# worker memory, and a node that lacks a page renders it. Keys carry the content version.
+# worker memory, and a node that lacks a page renders it. Each follows the versions of the
+# scopes it shows (newsroom/page_cache.py).
 CACHES["pages"] = {
     "BACKEND": "newsroom.page_cache.PlainFileCache",
     "LOCATION": CACHE_DIR / "pages",
@@ -156,7 +157,7 @@ CACHES["pages"] = {
 # Sessions are read from the cache and written through to the database: a signed-in reader's
 # page costs no session query, and a cache that is lost or unreachable loses no session.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# How long a web worker trusts the content version it last read (articles/caching.py): a
+# How long a web worker trusts the scopes' versions it last read (newsroom/page_cache.py): a
 # publication or an edit reaches every worker within this time.
 CONTENT_VERSION_TRUST_SECONDS = env.float("CONTENT_VERSION_TRUST_SECONDS", default=1.0)
 

@@ -1,10 +1,14 @@
-"""The page cache's backend (newsroom/page_cache.py): values stored as they are."""
+"""The page cache (newsroom/page_cache.py): the backend stores values as they are; scopes'
+versions are learnt in one round trip, trusted for a while and expire."""
 
 import os
 import pickle
+import time
 
 import pytest
+from django.core.cache import cache as django_cache
 
+from newsroom import page_cache
 from newsroom.page_cache import PlainFileCache
 
 SHELL = {"parts": ("<main>", "</main>"), "rest": "<p>Ünïcode survives.</p>"}
@@ -63,3 +67,53 @@ def test_the_folder_is_looked_at_once_per_interval(tmp_path):
     cache = PlainFileCache(str(tmp_path), {"OPTIONS": options})
     _stored(cache, 5)  # the first store looked (one entry then); the others did not
     assert len(cache._list_cache_files()) == 5
+
+
+@pytest.fixture
+def get_many_calls(monkeypatch):
+    """The versions' cache round trips."""
+    from django.core.cache import cache as versions_cache
+
+    calls = []
+    real = versions_cache.get_many
+    monkeypatch.setattr(versions_cache, "get_many", lambda keys: calls.append(keys) or real(keys))
+    return calls
+
+
+def test_a_worker_learns_its_scopes_in_one_round_trip_and_trusts_them_for_the_set_time(
+    settings, get_many_calls
+):
+    settings.CONTENT_VERSION_TRUST_SECONDS = 1.0
+    page_cache._known.clear()
+    first = page_cache.scopes_versions(["story:1", "chrome"], now=100.0)
+    assert len(get_many_calls) == 1 and set(first) == {"story:1", "chrome"}
+    page_cache._scopes_move(frozenset(["story:2"]))  # another scope: read on its own
+    django_cache.set(page_cache.VERSION_PREFIX + "story:1", 7, None)  # another worker's edit
+    assert page_cache.scopes_versions(["story:1", "chrome"], now=100.9) == first
+    assert len(get_many_calls) == 1  # trusted: no round trip
+    assert page_cache.scopes_versions(["story:1"], now=101.0) == {"story:1": 7}
+
+
+def test_a_change_made_in_this_worker_is_seen_at_once_and_moves_only_its_scopes(
+    settings, db, django_capture_on_commit_callbacks
+):
+    settings.CONTENT_VERSION_TRUST_SECONDS = 60.0
+    page_cache._known.clear()
+    before = page_cache.scopes_versions(["story:1", "story:2"])
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.scopes_changed(["story:1"])
+        assert page_cache.scopes_versions(["story:1"]) == {"story:1": before["story:1"]}
+    after = page_cache.scopes_versions(["story:1", "story:2"])  # committed: moved
+    assert after["story:1"] != before["story:1"] and after["story:2"] == before["story:2"]
+
+
+def test_every_version_key_expires_after_any_page_stored_under_it(settings):
+    page_cache._known.clear()
+    page_cache.scopes_versions(["thread:1"])  # created on first reading
+    page_cache._scopes_move(frozenset(["chrome"]))  # moved by a change
+    for name in ("thread:1", "chrome"):
+        expires = django_cache._expire_info[
+            django_cache.make_key(page_cache.VERSION_PREFIX + name)
+        ]
+        ttl = expires - time.time()
+        assert settings.CACHES["pages"].get("TIMEOUT", 300) < ttl <= page_cache.VERSION_SECONDS

@@ -4,19 +4,17 @@ import json
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles import selectors
-from articles.caching import versioned_get
 from articles.renditions import picture_for
+from articles.scopes import CHROME
 from articles.search import HIGHLIGHT_START, HIGHLIGHT_STOP
+from newsroom.page_cache import fragment, scopes_versions
 
 register = template.Library()
-
-CHROME_CACHE_SECONDS = 300
 
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -28,13 +26,12 @@ def picture(image, sizes="100vw", lazy=True, css_class=""):
 
 
 def _chrome_html(name: str, template_name: str, context_build) -> str:
-    """A piece of the site's chrome, rendered once per content version and kept as HTML."""
-    key = f"articles:chrome:{name}"
-    version, html = versioned_get(key)
-    if html is None:
-        html = render_to_string(template_name, context_build())
-        cache.set(key, (version, html), CHROME_CACHE_SECONDS)
-    return html
+    """A piece of the site's chrome, rendered once per version of the chrome and kept as HTML."""
+    return fragment(
+        f"articles:chrome:{name}",
+        scopes_versions([CHROME]),
+        lambda: render_to_string(template_name, context_build()),
+    )
 
 
 @register.simple_tag(takes_context=True)

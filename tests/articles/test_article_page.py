@@ -2,6 +2,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -66,7 +67,7 @@ def test_free_article_is_marked_free(client, editor, section):
     assert doc.xpath("//*[@data-article-body]")[0].get("data-access") == "free"
 
 
-# Saving moves the content version on commit, which the cached anonymous page is keyed on.
+# Saving moves the story's scope on commit, which the stored anonymous page follows.
 def test_updated_label_only_after_a_change(
     client, editor, section, django_capture_on_commit_callbacks
 ):
@@ -237,3 +238,25 @@ def test_headline_cannot_break_out_of_the_json_ld_block(client, editor, section)
     assert [s.get("type") for s in scripts] == ["application/ld+json"]
     assert json.loads(scripts[0].text)["headline"] == hostile
     assert doc.xpath("//h1")[0].text_content() == hostile
+
+
+@pytest.mark.parametrize("is_free", [True, False])
+def test_a_stored_anonymous_page_asks_the_database_nothing_and_the_cache_once(
+    editor, section, monkeypatch, is_free
+):
+    """Its shell, its related list and all their scopes' versions: one get_many. The only
+    queries of a metered view are the meter's (the database meter here; on Redis, none:
+    tests/paywall/test_article_page.py)."""
+    article = rich_article(
+        editor=editor, section=section, people=2, topics=2, related=3, is_free=is_free
+    )
+    Client().get(article.get_absolute_url())  # rendered and stored
+    calls = []
+    real = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or real(keys))
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(article.get_absolute_url())  # a new anonymous reader
+    assert response.status_code == 200 and b'class="related"' in response.content
+    asked = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert all('"paywall_' in sql for sql in asked) and not (is_free and asked), asked
+    assert len(calls) == 1, calls
