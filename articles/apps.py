@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from articles import signals
 from articles.caching import content_changed
@@ -13,8 +13,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from accounts.account_data import AccountPart, account_part_register
         from accounts.signals import display_name_changed
-        from articles import comments
-        from articles.models import Article, Author, Image, Section, Tag
+        from articles import comments, search_index
+        from articles.models import Article, ArticleAuthor, Author, Image, Section, Tag
 
         # Stored pages show these (the menu, bylines, topics, pictures and their alt text) but
         # the admin saves them through its plain forms: each change moves the content version.
@@ -29,6 +29,22 @@ class ArticlesConfig(AppConfig):
             post_delete.connect(_version_moves, sender=model, dispatch_uid=uid)
         # A story deleted outright (its edits and workflow go through services.py).
         post_delete.connect(_article_deleted, sender=Article, dispatch_uid="article-deleted")
+        # The search documents hold bylines and topics, which the admin and seeding change
+        # outside the article service; a renamed author or topic rewrites its stories' ones.
+        for action in (post_save, post_delete):
+            action.connect(
+                search_index.byline_changed, sender=ArticleAuthor, dispatch_uid="search-byline"
+            )
+        m2m_changed.connect(
+            search_index.tags_changed, sender=Article.tags.through, dispatch_uid="search-tags"
+        )
+        for model in (Author, Tag):
+            uid = f"search-{model.__name__}"
+            post_save.connect(search_index.name_changed, sender=model, dispatch_uid=uid)
+        pre_delete.connect(search_index.tag_deleted, sender=Tag, dispatch_uid="search-Tag")
+        post_delete.connect(
+            search_index.byline_changed, sender=Article, dispatch_uid="search-article"
+        )
         # The workflow's moments, and a reader's name under their comments.
         signals.article_went_live.connect(_version_moved, dispatch_uid="content-went-live")
         signals.article_unpublished.connect(_version_moves, dispatch_uid="content-unpublished")

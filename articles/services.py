@@ -15,6 +15,7 @@ from articles.caching import content_changed
 from articles.images import body_pictures_complete
 from articles.models import Article, SlugRedirect, Status, WorkflowEvent
 from articles.sanitize import sanitize_body
+from articles.search_index import article_search_document_refresh
 from articles.signals import article_unpublished, article_went_live
 from newsroom.roles import is_writer_only
 
@@ -99,6 +100,7 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
         old_slug = _keep_workflow_state(article)
     article.full_clean(exclude=["authors", "tags"])
     article.save()
+    article_search_document_refresh([article.pk])
     if creating:
         _event(article, Action.CREATED, by)
     else:

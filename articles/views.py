@@ -2,12 +2,15 @@ import functools
 import math
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple, Protocol
+from urllib.parse import urlencode
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,11 +38,13 @@ from articles.models import (
     Status,
     Tag,
 )
-from articles.search import article_search
+from articles.search import SearchFilters, article_search
 from articles.structured_data import article_json_ld
 from newsroom.links import absolute_url
 
 PAGE_SIZE = 20
+# Lists go this deep (10,000 stories); the archive beyond is reached by search and sitemaps.
+MAX_PAGES = 500
 # The front is the same for every reader and is kept until it changes: an edit moves the
 # content version, and it knows when it changes by time alone (Front.changes_at). It is
 # rebuilt after this long anyway, for changes that send no signal (an SQL update).
@@ -308,9 +313,25 @@ def _moved_or_404(slug: str) -> HttpResponse:
     raise Http404
 
 
-def _listing(request, template, heading_object, queryset, **extra):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"object": heading_object, "page": page, **extra})
+class CappedPaginator(Paginator):
+    """Counts no further than the last page it serves, so that a list costs the same in an
+    archive of any size (an index scan of at most PAGE_SIZE * MAX_PAGES entries)."""
+
+    @functools.cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list[: self.per_page * MAX_PAGES].count()
+        return len(self.object_list)
+
+
+def _listing(request, template, heading_object, stories, *, page_query="", **extra):
+    """One page of `stories`; a page that does not exist is a 404, as its address is."""
+    try:
+        page = CappedPaginator(stories, PAGE_SIZE).page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404 from error
+    context = {"object": heading_object, "page": page, "page_query": page_query, **extra}
+    return render(request, template, context)
 
 
 @require_safe
@@ -334,10 +355,40 @@ def author_detail(request, slug):
     return _listing(request, "articles/author_detail.html", author, articles)
 
 
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 @require_safe
 def search(request):
-    query = request.GET.get("q", "")[:200]
-    return _listing(request, "articles/search.html", None, article_search(query), query=query)
+    params = request.GET
+    query = params.get("q", "")[:200]
+    filters = SearchFilters(
+        section=params.get("section", "")[:80],
+        author=params.get("author", "")[:120],
+        since=_day(params.get("from", "")),
+        until=_day(params.get("to", "")),
+    )
+    kept = {
+        "q": query,
+        "section": filters.section,
+        "author": filters.author,
+        "from": filters.since.isoformat() if filters.since else "",
+        "to": filters.until.isoformat() if filters.until else "",
+    }
+    return _listing(
+        request,
+        "articles/search.html",
+        None,
+        article_search(query, filters=filters),
+        page_query=urlencode({name: value for name, value in kept.items() if value}),
+        query=query,
+        filters=filters,
+        sections=selectors.section_navigation(),
+    )
 
 
 @require_safe
