@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, Func, QuerySet, Value
+from django.db.models import ExpressionWrapper, F, FloatField, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -108,10 +108,28 @@ def _search_query(query: str) -> SearchQuery:
     return SearchQuery(query, search_type="websearch", config=settings.SEARCH_LANGUAGE)
 
 
+def article_matching(query: str) -> Q:
+    """Stories, in any state, whose document matches the query: for the admin's search."""
+    if connection.vendor == "postgresql":
+        return Q(search_document=_search_query(query))
+    return _fts_matching(fts5_query(query))
+
+
+def _fts_matching(expression: str) -> Q:
+    if not expression:
+        return Q(pk__in=[])
+    return Q(
+        pk__in=RawSQL(  # noqa: S611 - the expression is a parameter
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+            [expression],
+        )
+    )
+
+
 def _postgres_ranked(query: str, published: QuerySet[Article], now: datetime) -> list[int]:
     search_query = _search_query(query)
     newest = (
-        published.filter(search_document=search_query)
+        published.filter(article_matching(query))
         .order_by("-publish_at", "-id")
         .values("pk")[:SEARCH_RANKED]
     )
@@ -164,12 +182,8 @@ def _sqlite_ranked(query: str, published: QuerySet[Article], now: datetime) -> l
     expression = fts5_query(query)
     if not expression:
         return []
-    matching = RawSQL(  # noqa: S611 - the expression is a parameter
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-        [expression],
-    )
     newest = dict(
-        published.filter(pk__in=matching)
+        published.filter(_fts_matching(expression))
         .order_by("-publish_at", "-id")
         .values_list("pk", "publish_at")[:SEARCH_RANKED]
     )

@@ -9,8 +9,7 @@ from urllib.parse import urlencode
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
-from django.core.paginator import InvalidPage, Paginator
-from django.db.models import QuerySet
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +40,7 @@ from articles.models import (
 from articles.search import SearchFilters, article_search
 from articles.structured_data import article_json_ld
 from newsroom.links import absolute_url
+from newsroom.paging import CappedPaginator
 
 PAGE_SIZE = 20
 # Lists go this deep (10,000 stories); the archive beyond is reached by search and sitemaps.
@@ -313,21 +313,12 @@ def _moved_or_404(slug: str) -> HttpResponse:
     raise Http404
 
 
-class CappedPaginator(Paginator):
-    """Counts no further than the last page it serves, so that a list costs the same in an
-    archive of any size (an index scan of at most PAGE_SIZE * MAX_PAGES entries)."""
-
-    @functools.cached_property
-    def count(self) -> int:
-        if isinstance(self.object_list, QuerySet):
-            return self.object_list[: self.per_page * MAX_PAGES].count()
-        return len(self.object_list)
-
-
 def _listing(request, template, heading_object, stories, *, page_query="", **extra):
     """One page of `stories`; a page that does not exist is a 404, as its address is."""
     try:
-        page = CappedPaginator(stories, PAGE_SIZE).page(request.GET.get("page") or 1)
+        page = CappedPaginator(stories, PAGE_SIZE, max_pages=MAX_PAGES).page(
+            request.GET.get("page") or 1
+        )
     except InvalidPage as error:
         raise Http404 from error
     context = {"object": heading_object, "page": page, "page_query": page_query, **extra}
