@@ -33,7 +33,7 @@ from articles.models import (
     Tag,
     WorkflowEvent,
 )
-from articles.search import article_matching
+from articles.search import article_matching, article_matching_prefixes
 from newsroom import roles
 from newsroom.admin_readonly import NoAddMixin, ReadOnlyModelAdmin
 from newsroom.paging import CappedPaginator
@@ -293,11 +293,14 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        """The stored documents, as the site's search, instead of a LIKE over every row."""
+        """The stored documents, as the site's search, instead of a LIKE over every row; word
+        beginnings in the autocompletes that pick a story (front pins, comment threads)."""
         term = search_term.strip()
         if not term:
             return queryset, False
-        return queryset.filter(article_matching(term) | Q(slug=term)), False
+        typing = request.path == reverse("admin:autocomplete")
+        matching = article_matching_prefixes(term) if typing else article_matching(term)
+        return queryset.filter(matching | Q(slug=term)), False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return CappedPaginator(

@@ -115,6 +115,22 @@ def article_matching(query: str) -> Q:
     return _fts_matching(fts5_query(query))
 
 
+def article_matching_prefixes(text: str) -> Q:
+    """Stories whose document has a word starting with each word typed: for autocompletes,
+    which ask while the editor is still typing. Only letters and digits reach the query."""
+    words = re.findall(r"\w+", text)[:8]
+    if not words:
+        return Q(pk__in=[])
+    if connection.vendor == "postgresql":
+        prefixes = " & ".join(f"{word}:*" for word in words)
+        return Q(
+            search_document=SearchQuery(
+                prefixes, search_type="raw", config=settings.SEARCH_LANGUAGE
+            )
+        )
+    return _fts_matching(" AND ".join(f'"{word}"*' for word in words))
+
+
 def _fts_matching(expression: str) -> Q:
     if not expression:
         return Q(pk__in=[])

@@ -85,3 +85,13 @@ def test_article_list_searches_documents_and_filters_without_scans(
     assert sorted(listed(client, published_within="30")) == ["New tide"]
     authors_page = client.get("/admin/articles/author/").content.decode()
     assert f"{LIST_URL}?author={author.pk}" in authors_page
+
+
+def test_story_autocomplete_matches_word_beginnings(client, editor, section):
+    factories.article_published(by=editor, section=section, headline="Harbour ferry returns")
+    client.force_login(editor)
+    params = {"app_label": "articles", "model_name": "frontpin", "field_name": "article"}
+    for term, found in [("harb", 1), ("harb fer", 1), ("ferry' & !", 1), ("harbx", 0), ("&", 0)]:
+        response = client.get("/admin/autocomplete/", {**params, "term": term})
+        assert response.status_code == 200, term
+        assert len(response.json()["results"]) == found, term
