@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, Func, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -143,27 +143,26 @@ def _fts_matching(expression: str) -> Q:
 
 
 def _postgres_ranked(query: str, published: QuerySet[Article], now: datetime) -> list[int]:
-    search_query = _search_query(query)
+    """The rank is computed in the same scan as the match, for the newest matches only: each
+    document is read (and decompressed) once."""
     newest = (
         published.filter(article_matching(query))
+        .annotate(relevance=SearchRank(F("search_document"), _search_query(query)))
         .order_by("-publish_at", "-id")
-        .values("pk")[:SEARCH_RANKED]
+        .values_list("pk", "publish_at", "relevance")[:SEARCH_RANKED]
     )
-    age_years = (
-        Value(now.timestamp())
-        - Func(
-            F("publish_at"),
-            template="EXTRACT(EPOCH FROM %(expressions)s)",
-            output_field=FloatField(),
-        )
-    ) / Value(SECONDS_PER_YEAR)
-    score = SearchRank(F("search_document"), search_query) / (Value(1.0) + age_years)
-    return list(
-        Article.objects.filter(pk__in=newest)
-        .annotate(score=ExpressionWrapper(score, output_field=FloatField()))
-        .order_by("-score", "-publish_at", "-id")
-        .values_list("pk", flat=True)
-    )
+    return _by_score(list(newest), now)
+
+
+def _by_score(rows: list[tuple[int, datetime, float]], now: datetime) -> list[int]:
+    """Ids by relevance (higher is better) over 1 + age in years, then newest first."""
+
+    def score(row: tuple[int, datetime, float]) -> tuple[float, float, int]:
+        pk, publish_at, relevance = row
+        age_years = max((now - publish_at).total_seconds(), 0) / SECONDS_PER_YEAR
+        return (-relevance / (1 + age_years), -publish_at.timestamp(), -pk)
+
+    return [row[0] for row in sorted(rows, key=score)]
 
 
 def fts5_query(text: str) -> str:
@@ -198,7 +197,7 @@ def _sqlite_ranked(query: str, published: QuerySet[Article], now: datetime) -> l
     expression = fts5_query(query)
     if not expression:
         return []
-    newest = dict(
+    newest = list(
         published.filter(_fts_matching(expression))
         .order_by("-publish_at", "-id")
         .values_list("pk", "publish_at")[:SEARCH_RANKED]
@@ -211,16 +210,11 @@ def _sqlite_ranked(query: str, published: QuerySet[Article], now: datetime) -> l
         cursor.execute(
             f"SELECT rowid, bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "  # noqa: S608
             f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})",
-            [expression, *newest],
+            [expression, *(pk for pk, _ in newest)],
         )
-        relevance = dict(cursor.fetchall())
-
-    def score(pk: int) -> tuple[float, datetime, int]:
-        age_years = max((now - newest[pk]).total_seconds(), 0) / SECONDS_PER_YEAR
         # bm25 is negative, the more so the better the match.
-        return (relevance.get(pk, 0.0) / (1 + age_years), -newest[pk].timestamp(), -pk)
-
-    return sorted(newest, key=score)
+        relevance = {pk: -bm25 for pk, bm25 in cursor.fetchall()}
+    return _by_score([(pk, at, relevance.get(pk, 0.0)) for pk, at in newest], now)
 
 
 def _marked(query: str, ids: list[int]) -> list[Article]:

@@ -161,6 +161,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.by_staff_member(user).filter(status__in=(Status.DRAFT, Status.IN_REVIEW))
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    """Stories without their search document, which only the database reads: it is as
+    large as the body, and no page shows it."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_document")
+
+
 class Article(models.Model):
     headline = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
@@ -224,7 +232,7 @@ class Article(models.Model):
     # PostgreSQL only; SQLite keeps the same fields in its FTS5 table articles_article_fts.
     search_document = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
     history = HistoricalRecords(
         m2m_fields=[tags], excluded_fields=["went_live_at", "search_document"]
     )
