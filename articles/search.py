@@ -197,24 +197,20 @@ def _sqlite_ranked(query: str, published: QuerySet[Article], now: datetime) -> l
     expression = fts5_query(query)
     if not expression:
         return []
-    newest = list(
-        published.filter(_fts_matching(expression))
-        .order_by("-publish_at", "-id")
-        .values_list("pk", "publish_at")[:SEARCH_RANKED]
-    )
-    if not newest:
-        return []
+    # Joined in one statement: FTS5 computes bm25 during the match, whereas a rowid IN list
+    # would run the match once per id.
     weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
-    marks = ", ".join(["%s"] * len(newest))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})",
-            [expression, *(pk for pk, _ in newest)],
+    newest = (
+        published.extra(  # noqa: S610 - the expression is a parameter
+            select={"relevance": f"-bm25({FTS_TABLE}, {weights})"},
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = articles_article.id", f"{FTS_TABLE} MATCH %s"],
+            params=[expression],
         )
-        # bm25 is negative, the more so the better the match.
-        relevance = {pk: -bm25 for pk, bm25 in cursor.fetchall()}
-    return _by_score([(pk, at, relevance.get(pk, 0.0)) for pk, at in newest], now)
+        .order_by("-publish_at", "-id")
+        .values_list("pk", "publish_at", "relevance")[:SEARCH_RANKED]
+    )
+    return _by_score(list(newest), now)
 
 
 def _marked(query: str, ids: list[int]) -> list[Article]:
