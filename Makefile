@@ -10,7 +10,7 @@ LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
 VAR_DIR ?= var
 OWNER_ONLY = umask 077 &&
 
-.PHONY: install run dev migrate test lint format seed browser clean bench bench-alerts var image-test
+.PHONY: install run dev migrate test lint format seed browser clean bench bench-alerts bench-archive var image-test
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,12 @@ bench: install
 # (db 10), a worker with 2 processes, a local SMTP sink; against a plain smtplib loop.
 bench-alerts: install
 	$(BIN)/python -m bench.alerts $(BENCH_ARGS)
+
+# Search, lists, sitemaps, a feed and the admin over 200,000 stories on PostgreSQL
+# (newsroom_bench_archive) and 20,000 on SQLite; see docs/benchmarks.md. CI: BENCH_ARGS=--smoke.
+bench-archive: install
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.archive $(BENCH_ARGS)
 
 browser:
 	bin/install-browser

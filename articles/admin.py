@@ -1,10 +1,14 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -29,12 +33,17 @@ from articles.models import (
     Tag,
     WorkflowEvent,
 )
+from articles.search import article_matching, article_matching_prefixes
 from newsroom import roles
 from newsroom.admin_readonly import NoAddMixin, ReadOnlyModelAdmin
+from newsroom.paging import CappedPaginator
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom admin")
 admin.site.index_title = _("Desk")
+
+# The article list counts no further (10,000 stories at 100 a page): "10000" then means more.
+ADMIN_MAX_PAGES = 100
 
 
 class StatusBadgeMixin:
@@ -59,10 +68,15 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "user"]
+    list_display = ["name", "slug", "user", "stories"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     autocomplete_fields = ["photo", "user"]
+
+    @admin.display(description=_("stories"))
+    def stories(self, obj):
+        url = reverse("admin:articles_article_changelist")
+        return format_html('<a href="{}?author={}">{}</a>', url, obj.pk, _("Stories"))
 
 
 class ImageAdminForm(forms.ModelForm):
@@ -83,6 +97,7 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "alt_text", "credit", "dimensions", "created_at"]
     search_fields = ["alt_text", "caption", "credit"]
     readonly_fields = ["dimensions", "uploaded_by"]
+    show_full_result_count = False
 
     @admin.display(description=_("picture"))
     def thumbnail(self, obj):
@@ -143,6 +158,43 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublishedWithinFilter(admin.SimpleListFilter):
+    """Stands for a date hierarchy, whose year and month links come from a scan of every
+    story: fixed spans, each a range on the publish time's index."""
+
+    title = _("published")
+    parameter_name = "published_within"
+    SPANS = {"1": _("Past 24 hours"), "7": _("Past 7 days"), "30": _("Past 30 days")}
+    SPANS["365"] = _("Past year")
+
+    def lookups(self, request, model_admin):
+        return list(self.SPANS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in self.SPANS:
+            since = timezone.now() - timedelta(days=int(self.value()))
+            return queryset.filter(publish_at__gte=since)
+        return queryset
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    """By byline, without listing every author (the author list links here) and without the
+    DISTINCT a join on bylines would need."""
+
+    title = _("author")
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        author = Author.objects.filter(pk=self.value()).first() if self.value() else None
+        return [(str(author.pk), author.name)] if author else []
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        bylines = ArticleAuthor.objects.filter(article=OuterRef("pk"), author_id=self.value())
+        return queryset.filter(Exists(bylines))
+
+
 WORKFLOW_CHOICES = {
     "save": _("Save"),
     "submit": _("Save and submit for review"),
@@ -187,10 +239,20 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_badge", "section", "byline", "publish_at", "updated_at"]
-    list_filter = [QueueFilter, "status", "section", "authors", "is_breaking", "is_free"]
-    search_fields = ["headline", "dek", "slug"]
+    list_filter = [
+        QueueFilter,
+        "status",
+        PublishedWithinFilter,
+        "section",
+        AuthorFilter,
+        "is_breaking",
+        "is_free",
+    ]
+    # Searched through the stored documents (get_search_results); these make the box appear.
+    search_fields = ["headline"]
+    search_help_text = _('Words, "a phrase", -word or OR, as on the site; or a slug.')
     list_select_related = ["section"]
-    date_hierarchy = "publish_at"
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "lead_image", "section"]
     inlines = [ArticleAuthorInline, CorrectionInline]
@@ -228,6 +290,25 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
             .get_queryset(request)
             .prefetch_related("authors")
             .visible_to_staff(request.user)
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The stored documents, as the site's search, instead of a LIKE over every row; word
+        beginnings in the autocompletes that pick a story (front pins, comment threads)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        typing = request.path == reverse("admin:autocomplete")
+        matching = article_matching_prefixes(term) if typing else article_matching(term)
+        return queryset.filter(matching | Q(slug=term)), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return CappedPaginator(
+            queryset,
+            per_page,
+            max_pages=ADMIN_MAX_PAGES,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
         )
 
     def has_view_permission(self, request, obj=None):
@@ -388,6 +469,7 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
 class WorkflowEventAdmin(ReadOnlyModelAdmin):
     list_display = ["at", "action", "article", "actor", "note"]
     list_filter = ["action"]
+    show_full_result_count = False
     search_fields = ["article__headline"]
     list_select_related = ["article", "actor"]
 

@@ -4,7 +4,8 @@ A story's page shows the story (`story:<id>`), its comment thread and the chrome
 list is drawn from its section's and its topics' lists. So an edit of a live story moves the
 story and the lists it appears in, and the front's when the front showed it; a comment moves
 its thread; a section or a footer page moves the chrome. Unpublishing or deleting a story
-moves all it was shown in, the front included.
+moves all it was shown in, the front included. The sitemaps follow the archive list, which
+every live story's change moves.
 """
 
 from collections.abc import Iterable
@@ -16,6 +17,8 @@ from newsroom.page_cache import scopes_changed
 
 CHROME = "chrome"
 FRONT = "list:front"
+# Every live story: the sitemaps list them all, so any story's change moves it.
+ARCHIVE = "list:archive"
 # The stories the front last built shows, so that an edit of any other story leaves it be.
 FRONT_IDS_KEY = "articles:front-ids"
 
@@ -45,7 +48,7 @@ def stories_scopes(article_ids: Iterable[int], *, front: bool = False) -> set[st
         return set()
     sections = Article.objects.filter(pk__in=ids).values_list("section_id", flat=True)
     tags = Article.tags.through.objects.filter(article_id__in=ids).values_list("tag_id", flat=True)
-    names = {story_scope(pk) for pk in ids}
+    names = {story_scope(pk) for pk in ids} | {ARCHIVE}
     names |= {section_list_scope(pk) for pk in sections} | {tag_list_scope(pk) for pk in tags}
     shown = cache.get(FRONT_IDS_KEY)
     if front or shown is None or ids & shown:

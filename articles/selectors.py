@@ -21,9 +21,11 @@ BREAKING_FOR = timedelta(hours=12)
 
 
 def article_list_published(now: datetime | None = None) -> QuerySet[Article]:
-    """Published stories with what a teaser shows (section, picture and its renditions)."""
+    """Published stories with what a teaser shows (section, picture and its renditions);
+    not the body, the largest part of a row."""
     return (
         Article.objects.published(now)
+        .defer("body")
         .select_related("section", "lead_image")
         .prefetch_related("lead_image__renditions")
         .order_by("-publish_at", "-id")

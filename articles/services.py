@@ -15,6 +15,7 @@ from articles.images import body_pictures_complete
 from articles.models import Article, SlugRedirect, Status, WorkflowEvent
 from articles.sanitize import sanitize_body
 from articles.scopes import stories_scopes
+from articles.search_index import article_search_document_refresh
 from articles.signals import article_unpublished, article_went_live
 from newsroom.page_cache import scopes_changed
 from newsroom.roles import is_writer_only
@@ -105,6 +106,7 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
     shown_in = stories_scopes([article.pk]) if shown else set()
     article.full_clean(exclude=["authors", "tags"])
     article.save()
+    article_search_document_refresh([article.pk])
     if creating:
         _event(article, Action.CREATED, by)
     else:

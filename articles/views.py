@@ -1,5 +1,8 @@
+from datetime import date
+from urllib.parse import urlencode
+
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -16,10 +19,13 @@ from articles.models import (
     Status,
     Tag,
 )
-from articles.search import article_search
+from articles.search import SearchFilters, article_search
 from newsroom.links import absolute_url
+from newsroom.paging import CappedPaginator
 
 PAGE_SIZE = 20
+# Lists go this deep (10,000 stories); the archive beyond is reached by search and sitemaps.
+MAX_PAGES = 500
 # What a shared preview link shows: a story that has not gone out (a scheduled one until its
 # moment).
 PREVIEW_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED)
@@ -49,9 +55,16 @@ def _moved_or_404(slug: str) -> HttpResponse:
     raise Http404
 
 
-def _listing(request, template, heading_object, queryset, **extra):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"object": heading_object, "page": page, **extra})
+def _listing(request, template, heading_object, stories, *, page_query="", **extra):
+    """One page of `stories`; a page that does not exist is a 404, as its address is."""
+    try:
+        page = CappedPaginator(stories, PAGE_SIZE, max_pages=MAX_PAGES).page(
+            request.GET.get("page") or 1
+        )
+    except InvalidPage as error:
+        raise Http404 from error
+    context = {"object": heading_object, "page": page, "page_query": page_query, **extra}
+    return render(request, template, context)
 
 
 @require_safe
@@ -75,10 +88,40 @@ def author_detail(request, slug):
     return _listing(request, "articles/author_detail.html", author, articles)
 
 
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 @require_safe
 def search(request):
-    query = request.GET.get("q", "")[:200]
-    return _listing(request, "articles/search.html", None, article_search(query), query=query)
+    params = request.GET
+    query = params.get("q", "")[:200]
+    filters = SearchFilters(
+        section=params.get("section", "")[:80],
+        author=params.get("author", "")[:120],
+        since=_day(params.get("from", "")),
+        until=_day(params.get("to", "")),
+    )
+    kept = {
+        "q": query,
+        "section": filters.section,
+        "author": filters.author,
+        "from": filters.since.isoformat() if filters.since else "",
+        "to": filters.until.isoformat() if filters.until else "",
+    }
+    return _listing(
+        request,
+        "articles/search.html",
+        None,
+        article_search(query, filters=filters),
+        page_query=urlencode({name: value for name, value in kept.items() if value}),
+        query=query,
+        filters=filters,
+        sections=selectors.section_navigation(),
+    )
 
 
 @require_safe

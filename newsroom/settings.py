@@ -210,6 +210,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# PostgreSQL's text search configuration (stemming, stop words) for the newsroom's language;
+# run `manage.py rebuild_search` after changing it.
+SEARCH_LANGUAGE = env("SEARCH_LANGUAGE", default="english")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))

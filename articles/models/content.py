@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -159,6 +161,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.by_staff_member(user).filter(status__in=(Status.DRAFT, Status.IN_REVIEW))
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    """Stories without their search document, which only the database reads: it is as
+    large as the body, and no page shows it."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_document")
+
+
 class Article(models.Model):
     headline = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
@@ -218,9 +228,14 @@ class Article(models.Model):
     seo_title = models.CharField(_("SEO title"), max_length=200, blank=True)
     seo_description = models.CharField(_("SEO description"), max_length=300, blank=True)
     preview_token = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # Derived from the story, its bylines and its tags by articles.search_index, never edited.
+    # PostgreSQL only; SQLite keeps the same fields in its FTS5 table articles_article_fts.
+    search_document = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["went_live_at"])
+    objects = ArticleManager()
+    history = HistoricalRecords(
+        m2m_fields=[tags], excluded_fields=["went_live_at", "search_document"]
+    )
 
     class Meta:
         ordering = ["-publish_at", "-id"]
@@ -228,7 +243,30 @@ class Article(models.Model):
             ("publish_article", _("Can publish, schedule and unpublish articles")),
             ("send_alert", _("Can send breaking-news alerts")),
         ]
-        indexes = [models.Index(fields=["status", "publish_at"])]
+        indexes = [
+            models.Index(fields=["status", "publish_at"]),
+            # Each reader list's filter and order, over live stories only.
+            models.Index(
+                "section",
+                models.F("publish_at").desc(),
+                models.F("id").desc(),
+                name="article_section_live",
+                condition=Q(status__in=LIVE_STATUSES),
+            ),
+            models.Index(
+                models.F("publish_at").desc(),
+                models.F("id").desc(),
+                name="article_live",
+                condition=Q(status__in=LIVE_STATUSES),
+            ),
+            # The sitemap index's lastmod: the newest edit among live stories.
+            models.Index(
+                models.F("updated_at").desc(),
+                name="article_live_updated",
+                condition=Q(status__in=LIVE_STATUSES),
+            ),
+            GinIndex(fields=["search_document"], name="article_search_document"),
+        ]
 
     def __str__(self):
         return self.headline

@@ -18,7 +18,8 @@ class Rendition(models.Model):
     file = models.ImageField(upload_to="renditions/%Y/%m/")
 
     class Meta:
-        ordering = ["image", "format", "width"]
+        # By the column, not the picture's own ordering, which would join every picture.
+        ordering = ["image_id", "format", "width"]
         constraints = [
             models.UniqueConstraint(fields=["image", "format", "width"], name="unique_rendition"),
         ]

@@ -46,10 +46,15 @@ def test_feeds_carry_dek_never_body(client, stories, url):
     assert b"marker-" not in response.content and b"Hidden draft" not in response.content
 
 
-def test_feed_holds_the_latest_twenty(client, editor, section):
+def test_feed_holds_the_latest_twenty(client, editor, section, django_assert_max_num_queries):
     for _ in range(21):
-        factories.article_published(by=editor, section=section)
-    assert len(feedparser.parse(client.get("/feed/").content).entries) == 20
+        factories.article_published(
+            by=editor, section=section, authors=[factories.AuthorFactory()]
+        )
+    for url in ["/feed/", f"/section/{section.slug}/feed/"]:
+        with django_assert_max_num_queries(5):
+            response = client.get(url)
+        assert len(feedparser.parse(response.content).entries) == 20
 
 
 def test_sitemap_index_names_its_parts_with_request_host(client, stories):
@@ -98,3 +103,54 @@ def test_robots_names_the_sitemap(client):
     response = client.get("/robots.txt", HTTP_HOST="news.example.org")
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://news.example.org/sitemap.xml" in response.content.decode().splitlines()
+
+
+def test_article_sitemap_parts_are_blocks_of_ids(
+    client, stories, monkeypatch, django_assert_max_num_queries
+):
+    """A part is read by a range of ids, however deep: no count, no offset."""
+    live, hidden = stories
+    monkeypatch.setattr("articles.sitemaps.ArticleSitemap.limit", 2)
+    # The highest id and a lastmod for articles; a count and a lastmod for sections and news.
+    with django_assert_max_num_queries(5):
+        index = etree.fromstring(client.get("/sitemap.xml").content)
+    locs = index.xpath("//sm:sitemap/sm:loc/text()", namespaces=SITEMAP)
+    highest = max(story.pk for story in [*live, hidden])
+    parts = -(-highest // 2)
+    expected = [f"?p={n}" for n in range(2, parts + 1)]
+    assert [loc.split("articles.xml")[1] for loc in locs if "articles" in loc][1:] == expected
+    listed = []
+    for page in range(1, parts + 1):
+        with django_assert_max_num_queries(3):
+            response = client.get("/sitemap-articles.xml", {"p": page})
+        assert response.status_code == 200, (page, response.content[:300])
+        urls = etree.fromstring(response.content).xpath("//sm:loc/text()", namespaces=SITEMAP)
+        assert len(urls) <= 2
+        listed += urls
+    assert sorted(listed) == sorted(f"http://testserver{a.get_absolute_url()}" for a in live)
+    assert client.get("/sitemap-articles.xml", {"p": parts + 1}).status_code == 404
+
+
+def test_news_sitemap_splits_at_its_file_size(client, stories, monkeypatch):
+    live, _hidden = stories
+    monkeypatch.setattr("articles.sitemaps.NewsSitemap.limit", 1)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-news.xml?p=2" in index and "sitemap-news.xml?p=3" not in index
+    titles = [
+        etree.fromstring(client.get("/sitemap-news.xml", {"p": page}).content).xpath(
+            "//news:title/text()", namespaces=NEWS
+        )
+        for page in (1, 2)
+    ]
+    assert titles == [[live[0].headline], [live[1].headline]]
+
+
+def test_sitemaps_are_stored_until_the_content_changes(
+    client, stories, editor, section, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    client.get("/sitemap-articles.xml")
+    with django_assert_num_queries(0):
+        client.get("/sitemap-articles.xml")
+    with django_capture_on_commit_callbacks(execute=True):
+        story = factories.article_published(by=editor, section=section)
+    assert story.get_absolute_url() in client.get("/sitemap-articles.xml").content.decode()

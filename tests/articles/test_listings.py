@@ -97,6 +97,29 @@ def test_section_tag_and_author_pages_paginate(client, editor, section):
     assert "Reports on climate." in doc_of(client.get(author.get_absolute_url())).text_content()
 
 
+def test_lists_cost_a_fixed_number_of_queries_and_stop_at_their_last_page(
+    client, editor, section, monkeypatch, django_assert_max_num_queries
+):
+    """The count stops at MAX_PAGES pages, so that it never walks the whole archive; a page
+    past the end is a 404 rather than the last page again."""
+    monkeypatch.setattr("articles.views.MAX_PAGES", 2)
+    tag = factories.TagFactory()
+    author = factories.AuthorFactory()
+    picture_ = picture()
+    for _ in range(PAGE_SIZE * 2 + 5):
+        factories.article_published(
+            by=editor, section=section, tags=[tag], authors=[author], lead_image=picture_
+        )
+    for url in [section.get_absolute_url(), tag.get_absolute_url(), author.get_absolute_url()]:
+        for page in (1, 2):
+            with django_assert_max_num_queries(7):
+                doc = doc_of(client.get(url, {"page": page}))
+            assert len(doc.cssselect(".story-list article.teaser")) == PAGE_SIZE
+            assert f"Page {page} of 2" in doc.text_content()
+        for page in (3, 0, "last", "1.5"):
+            assert client.get(url, {"page": page}).status_code == 404, (url, page)
+
+
 def test_hidden_stories_are_in_no_listing(client, editor, section):
     tag = factories.TagFactory()
     author = factories.AuthorFactory()

@@ -26,6 +26,7 @@ from articles.images import image_prepare_upload
 from articles.models import Article, ArticleAuthor, Author, Image, Section, Status, Tag
 from articles.renditions import image_renditions_create
 from articles.sanitize import sanitize_body
+from articles.search_index import article_search_document_refresh
 from newsroom.roles import EDITORS, WRITERS
 
 STORIES_FILE = Path(__file__).resolve().parents[2] / "demo" / "stories.json"
@@ -254,6 +255,7 @@ class Command(BaseCommand):
                 ArticleAuthor.objects.bulk_create(
                     [ArticleAuthor(article=a, author=rng.choice(authors)) for a in new]
                 )
+            article_search_document_refresh([article.pk for article in new])
 
     def _renditions(self):
         """Every picture's renditions exist before the site serves."""

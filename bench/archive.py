@@ -1,0 +1,198 @@
+"""`make bench-archive`: search, lists, sitemaps, a feed and the admin over a large archive.
+
+Builds the archive with `manage.py load_archive` (PostgreSQL database newsroom_bench_archive,
+200,000 stories by default; then SQLite with 20,000), serves it with gunicorn under
+production settings (bench/server.py), and measures each page: one client in turn (p50 and
+p99 over --requests requests, after one warm-up request whose time is printed as "first"),
+then wrk at 32 connections for --seconds (req/s). The admin pages are fetched as an editor.
+Prints each figure; the last line is one JSON object with a key per page (PostgreSQL; the
+SQLite pages under "sqlite").
+"""
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import redis
+
+from bench.server import ROOT, Server, production_environment
+
+WORK = ROOT / "var" / "bench-archive"
+DATABASE = "newsroom_bench_archive"
+RARE_WORD = "quetzalcoatlus"
+SMOKE = {"stories": 3000, "sqlite_stories": 1000, "pictures": 1000, "requests": 5, "seconds": 1}
+EDITOR_SESSION = """
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from newsroom.roles import EDITORS
+user, _ = get_user_model().objects.get_or_create(
+    username="bench-editor", defaults={"email": "bench-editor@example.org", "is_staff": True}
+)
+user.groups.add(Group.objects.get(name=EDITORS))
+client = Client()
+client.force_login(user)
+print("; ".join(f"{name}={cookie.value}" for name, cookie in client.cookies.items()))
+"""
+
+
+def run(args: list[str], env: dict[str, str], *, capture: bool = False) -> str:
+    started = time.monotonic()
+    print(f"-- {' '.join(args[1:4])}", flush=True)
+    out = subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=capture, text=True)
+    print(f"   done in {time.monotonic() - started:.1f} s", flush=True)
+    return out.stdout or ""
+
+
+def build(env: dict[str, str], options, stories: int) -> str:
+    """The archive (unless --no-build) and an editor's session cookies."""
+    python = [sys.executable, "manage.py"]
+    session = [*python, "shell", "-c", EDITOR_SESSION]
+    if options.no_build:
+        return run(session, env, capture=True).strip().splitlines()[-1]
+    run([*python, "migrate", "--noinput", "--verbosity", "0"], env)
+    run([*python, "collectstatic", "--noinput", "--verbosity", "0"], env)
+    run(
+        [
+            *python,
+            "load_archive",
+            f"--stories={stories}",
+            f"--pictures={options.pictures}",
+            f"--years={options.years}",
+        ],
+        env,
+    )
+    return run(session, env, capture=True).strip().splitlines()[-1]
+
+
+def fetch_ms(url: str, cookie: str) -> float:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+        assert response.status == 200, (url, response.status)
+    return (time.perf_counter() - started) * 1000
+
+
+def wrk_rps(url: str, cookie: str, seconds: int) -> tuple[float, int]:
+    header = ["-H", f"Cookie: {cookie}"] if cookie else []
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", *header, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), int(
+        errors.group(1) if errors else 0
+    )
+
+
+def pages(server: Server, editor: str) -> dict[str, tuple[str, str]]:
+    def section_page(number: int) -> str:
+        """The section's page `number`, or its last when it has fewer."""
+        url = f"{server.url}/section/section-0/?page={number}"
+        try:
+            urllib.request.urlopen(url, timeout=60).read()
+        except urllib.error.HTTPError:
+            last = urllib.request.urlopen(f"{server.url}/section/section-0/", timeout=60).read()
+            number = int(re.search(rb"Page 1 of (\d+)", last).group(1))
+        return f"/section/section-0/?page={number}"
+
+    admin = "/admin/articles/article/"
+    return {
+        "search_common": ("/search/?q=council", ""),
+        "search_rare": (f"/search/?q={RARE_WORD}", ""),
+        "search_phrase": ("/search/?" + urllib.parse.urlencode({"q": '"city council"'}), ""),
+        "search_none": ("/search/?q=zyzzogeton", ""),
+        "section_page_1": ("/section/section-0/", ""),
+        "section_page_500": (section_page(500), ""),
+        "sitemap_index": ("/sitemap.xml", ""),
+        "sitemap_part": ("/sitemap-articles.xml?p=1", ""),
+        "news_sitemap": ("/sitemap-news.xml", ""),
+        "feed": ("/feed/", ""),
+        "admin_list": (admin, editor),
+        "admin_search": (f"{admin}?q=council", editor),
+        "admin_change": (f"{admin}1/change/", editor),
+    }
+
+
+def measure(env: dict[str, str], editor: str, options, label: str) -> dict:
+    results = {}
+    with Server(env=env, workers=4, log=WORK / f"gunicorn-{label}.log") as server:
+        for name, (path, cookie) in pages(server, editor).items():
+            url = server.url + path
+            first = fetch_ms(url, cookie)
+            times = sorted(fetch_ms(url, cookie) for _ in range(options.requests))
+            p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
+            rps, errors = wrk_rps(url, cookie, options.seconds)
+            results[name] = {
+                "path": path,
+                "first_ms": round(first, 1),
+                "p50_ms": round(statistics.median(times), 1),
+                "p99_ms": round(p99, 1),
+                "rps": round(rps, 1),
+                "non_2xx": errors,
+            }
+            print(
+                f"{label:8} {name:17} first {first:7.1f} ms  p50 {results[name]['p50_ms']:7.1f}"
+                f" ms  p99 {p99:7.1f} ms  {rps:8.1f} req/s  non-2xx {errors}  {path}",
+                flush=True,
+            )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stories", type=int, default=200_000)
+    parser.add_argument("--sqlite-stories", type=int, default=20_000)
+    parser.add_argument("--pictures", type=int, default=100_000)
+    parser.add_argument("--years", type=int, default=15)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
+    parser.add_argument("--smoke", action="store_true", help="a few thousand stories, briefly")
+    parser.add_argument(
+        "--no-build", action="store_true", help="measure the archives the last run built"
+    )
+    options = parser.parse_args()
+    if options.smoke:
+        for name, value in SMOKE.items():
+            setattr(options, name, value)
+    if not options.no_build:
+        shutil.rmtree(WORK, ignore_errors=True)
+        WORK.mkdir(parents=True)
+        host = ["-h", "127.0.0.1", "-U", "postgres"]
+        subprocess.run(["dropdb", *host, "--if-exists", "--force", DATABASE], check=True)
+        subprocess.run(["createdb", *host, DATABASE], check=True)
+    redis.Redis.from_url(options.redis_url).flushdb()
+    env = production_environment(
+        database=DATABASE,
+        redis_url=options.redis_url,
+        MEDIA_ROOT=str(WORK / "media"),
+        CACHE_DIR=str(WORK / "cache"),
+        VAR_DIR=str(WORK / "var"),
+    )
+    editor = build(env, options, options.stories)
+    summary = measure(env, editor, options, "postgres")
+    redis.Redis.from_url(options.redis_url).flushdb()
+    sqlite_env = {
+        **env,
+        "DATABASE_URL": f"sqlite:///{WORK / 'archive.sqlite3'}",
+        "CACHE_DIR": str(WORK / "cache-sqlite"),
+    }
+    editor = build(sqlite_env, options, options.sqlite_stories)
+    summary["sqlite"] = measure(sqlite_env, editor, options, "sqlite")
+    summary["stories"] = {"postgres": options.stories, "sqlite": options.sqlite_stories}
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
