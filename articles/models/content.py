@@ -87,6 +87,8 @@ class Image(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Where an import found the picture, so that importing again reuses it.
+    import_source = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -218,9 +220,17 @@ class Article(models.Model):
     seo_title = models.CharField(_("SEO title"), max_length=200, blank=True)
     seo_description = models.CharField(_("SEO description"), max_length=300, blank=True)
     preview_token = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # Set by an import (articles/importers/): the source's id for the story, a hash of what
+    # the source held, and one of what the import wrote here, to tell a local edit apart.
+    import_key = models.CharField(max_length=255, blank=True, editable=False)
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
+    import_local_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["went_live_at"])
+    history = HistoricalRecords(
+        m2m_fields=[tags],
+        excluded_fields=["went_live_at", "import_key", "import_hash", "import_local_hash"],
+    )
 
     class Meta:
         ordering = ["-publish_at", "-id"]
@@ -229,6 +239,11 @@ class Article(models.Model):
             ("send_alert", _("Can send breaking-news alerts")),
         ]
         indexes = [models.Index(fields=["status", "publish_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~Q(import_key=""), name="unique_import_key"
+            ),
+        ]
 
     def __str__(self):
         return self.headline
