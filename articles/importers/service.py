@@ -166,7 +166,7 @@ class Importer:
         self.report = Report()
         self._sections: dict[str, Section] = {}
         self._tags: dict[str, Tag] = {}
-        self._authors: dict[str, Author] = {}
+        self._authors: dict[str, Author | None] = {}
         self._pictures: dict[str, Image | None] = {}
         self._written = False
 
@@ -191,12 +191,12 @@ class Importer:
             return
         self.report.notes += [(item.label, note) for note in item.notes]
         (self.report.updated if existing else self.report.created)["stories"] += 1
+        authors = [self.author(author) for author in item.authors]
         if self.dry_run:
             return
         # Pictures first, outside the story's transaction: fetching one may take seconds.
         lead = self._picture(item.label, item.lead, item.headline) if item.lead else None
         found = self._body_pictures(item.label, item.body, item.headline)
-        authors = [self.author(author) for author in item.authors]
         section = self._section(item.section or Term(*DEFAULT_SECTION))
         tags = [self._tag(term) for term in item.tags]
         self._story_write(item, existing, digest, found, lead, authors, section, tags)
@@ -265,30 +265,33 @@ class Importer:
     # Pages, authors, terms
 
     def page(self, item: PageItem) -> None:
-        existing = NewsroomPage.objects.filter(slug=item.slug).first()
+        """Matched by slug; one already here is kept as it is, and the old addresses lead
+        to it."""
+        page = NewsroomPage.objects.filter(slug=item.slug).first()
         self.report.notes += [(item.label, note) for note in item.notes]
-        if existing:
+        if page:
             self.report.unchanged["pages"] += 1
-            if existing.title != item.title:
+            if page.title != item.title:
                 self.report.notes.append((item.label, _("a page with this slug is here: kept")))
-            return
-        self.report.created["pages"] += 1
+        else:
+            self.report.created["pages"] += 1
         if self.dry_run:
             return
-        found = self._body_pictures(item.label, item.body, item.title)
+        found = {} if page else self._body_pictures(item.label, item.body, item.title)
         with transaction.atomic():
-            page = NewsroomPage(
-                title=item.title[:120],
-                slug=item.slug,
-                summary=item.summary[:300],
-                body=_body_final(item.body, found),
-                in_footer=False,
-            )
-            page.full_clean(exclude=[] if page.body else ["body"])
-            page.save()
+            if page is None:
+                page = NewsroomPage(
+                    title=item.title[:120],
+                    slug=item.slug,
+                    summary=item.summary[:300],
+                    body=_body_final(item.body, found),
+                    in_footer=False,
+                )
+                page.full_clean(exclude=[] if page.body else ["body"])
+                page.save()
+                self._written = True
             for path, query in item.old_addresses:
                 self._redirect(path, query, target=page.get_absolute_url())
-        self._written = True
 
     def author(self, item: AuthorItem) -> Author | None:
         """Matched by slug; one already here is kept as it is."""
@@ -301,6 +304,7 @@ class Importer:
         else:
             self.report.created["authors"] += 1
             if self.dry_run:
+                self._authors[slug] = None
                 return None
             photo = self._picture(item.name, item.picture, item.name) if item.picture else None
             with transaction.atomic():
