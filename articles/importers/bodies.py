@@ -32,6 +32,10 @@ ENCLOSING = re.compile(rf"\[({SHORTCODE_NAME})(?:\s[^\]]*)?\](.*?)\[/\1\]", re.D
 SELF_CLOSING = re.compile(rf"\[({SHORTCODE_NAME})(\s+[^\]]*=[^\]]*|\s*/)?\]")
 ATTRIBUTE = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+))")
 HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+BLOCK_BOUNDARY = re.compile(rf"</?(?:{BLOCKS}|br)\b[^>]*>", re.IGNORECASE)
+INLINE_TAG = re.compile(r"<[^>]*>")
+EMBED_FIGURE = re.compile(r"<figure\b[^>]*>\s*(<p><a [^>]*>[^<]*</a></p>)\s*</figure>")
+IFRAME = re.compile(r"<iframe\b[^>]*>(?:.*?</iframe>)?", re.IGNORECASE | re.DOTALL)
 PICTURE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 LINKED_PICTURE = re.compile(r"<a\b[^>]*>\s*(<img\b[^>]*>)\s*</a>", re.IGNORECASE)
 EMPTY_FIGURE = re.compile(r"<figure>\s*(?:<figcaption>.*?</figcaption>)?\s*</figure>", re.DOTALL)
@@ -65,15 +69,18 @@ def wordpress_body(raw: str, *, attachments: dict[str, dict]) -> Body:
     text = COMMENT.sub("", raw or "").replace("\r\n", "\n").replace("\r", "\n")
     text = CAPTION.sub(_caption, text)
     text = GALLERY.sub(lambda match: _gallery(match, attachments), text)
-    text = EMBED.sub(lambda match: "\n\n" + _link(match.group(1).strip()) + "\n\n", text)
-    text = URL_LINE.sub(lambda match: "\n\n" + _link(match.group(1)) + "\n\n", text)
+    text = EMBED.sub(lambda match: "\n\n" + link_paragraph(match.group(1).strip()) + "\n\n", text)
+    text = URL_LINE.sub(lambda match: "\n\n" + link_paragraph(match.group(1)) + "\n\n", text)
     text = _drop_shortcodes(text, body.dropped)
     body.html = finish(autop(text))
     return body
 
 
 def finish(markup: str) -> str:
-    """Headings demoted and the result sanitised: the headline is the page's only h1."""
+    """Frames made links, headings demoted (the headline is the page's only h1), and the
+    result sanitised."""
+    markup = IFRAME.sub(lambda match: link_paragraph(_attribute(SRC, match.group(0))), markup)
+    markup = EMBED_FIGURE.sub(r"\1", markup)
     return sanitize_body(demote_headings(markup))
 
 
@@ -102,7 +109,7 @@ def figure(picture: dict) -> str:
     return f'<figure><img src="{src}" alt="{alt}">{caption_html}</figure>'
 
 
-def _link(url: str) -> str:
+def link_paragraph(url: str) -> str:
     """What the editor makes of a pasted address: Newsroom embeds no provider, so a link."""
     url = html.escape(html.unescape(url))
     return f'<p><a href="{url}">{url}</a></p>'
@@ -160,7 +167,7 @@ def demote_headings(markup: str) -> str:
 
 def plain_text(markup: str) -> str:
     """Text without tags, entities decoded and spaces collapsed: for headlines and deks."""
-    text = re.sub(r"<[^>]*>", " ", markup or "")
+    text = INLINE_TAG.sub("", BLOCK_BOUNDARY.sub(" ", markup or ""))
     return " ".join(html.unescape(text).split())
 
 
