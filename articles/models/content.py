@@ -222,7 +222,10 @@ class Article(models.Model):
     preview_token = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     # Set by an import (articles/importers/): the source's id for the story, a hash of what
     # the source held, and one of what the import wrote here, to tell a local edit apart.
-    import_key = models.CharField(max_length=255, blank=True, editable=False)
+    # NULL, not blank, when not imported: unique then, and found by its index.
+    import_key = models.CharField(  # noqa: DJ001
+        max_length=255, null=True, unique=True, editable=False
+    )
     import_hash = models.CharField(max_length=64, blank=True, editable=False)
     import_local_hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -239,11 +242,6 @@ class Article(models.Model):
             ("send_alert", _("Can send breaking-news alerts")),
         ]
         indexes = [models.Index(fields=["status", "publish_at"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["import_key"], condition=~Q(import_key=""), name="unique_import_key"
-            ),
-        ]
 
     def __str__(self):
         return self.headline
