@@ -210,11 +210,11 @@ class Importer:
 
     def _flush(self) -> None:
         """Write the stories read since the last flush, in one short transaction."""
-        if self._pending:
+        pending, self._pending = self._pending, []  # a batch that failed is not tried again
+        if pending:
             with transaction.atomic():
-                for pending in self._pending:
-                    self._story_write(*pending)
-            self._pending = []
+                for story in pending:
+                    self._story_write(*story)
 
     def _story_write(self, item, existing, digest, found, lead, authors, section, tags) -> None:
         article = existing or Article(import_key=item.key, created_at=self.now)
