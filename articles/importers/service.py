@@ -159,6 +159,20 @@ def _body_final(body: str, found: dict[str, str]) -> str:
     return body_pictures_complete(sanitize_body(body_pictures_replace(body, found)))
 
 
+@dataclass
+class _Pending:
+    """A story read and its pictures had, waiting for its batch to be written."""
+
+    item: StoryItem
+    existing: Article | None
+    digest: str
+    found: dict[str, str]
+    lead: Image | None
+    authors: list[Author]
+    section: Section
+    tags: list[Tag]
+
+
 class Importer:
     """One run: it keeps the sections, tags and authors it has seen, and the pictures."""
 
@@ -204,55 +218,78 @@ class Importer:
         found = self._body_pictures(item.label, item.body, item.headline)
         section = self._section(item.section or Term(*DEFAULT_SECTION))
         tags = [self._tag(term) for term in item.tags]
-        self._pending.append((item, existing, digest, found, lead, authors, section, tags))
+        self._pending.append(_Pending(item, existing, digest, found, lead, authors, section, tags))
         if len(self._pending) >= BATCH_SIZE:
             self._flush()
 
     def _flush(self) -> None:
-        """Write the stories read since the last flush, in one short transaction."""
+        """Write the stories read since the last flush in one short transaction, each kind of
+        row in one statement: statements per story would cost more than all the rest."""
         pending, self._pending = self._pending, []  # a batch that failed is not tried again
-        if pending:
-            with transaction.atomic():
-                for story in pending:
-                    self._story_write(*story)
+        if not pending:
+            return
+        with transaction.atomic():
+            articles = [self._article_fill(story) for story in pending]
+            new = [article for article in articles if article.pk is None]
+            updated = [article for article in articles if article.pk is not None]
+            self._slugs_free(new)
+            for article in articles:
+                article.import_local_hash = _local_hash(article)
+                # The slug is free, the key matched, the section and picture were just read:
+                # their checks would only repeat that.
+                blank = [] if article.body else ["body"]
+                article.full_clean(
+                    exclude=["authors", "tags", "section", "lead_image", *blank],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            Article.objects.bulk_create(new)
+            for article in updated:
+                article.save_without_historical_record()
+            # One version each in the history, as imported.
+            reason = _("Imported")
+            Article.history.bulk_history_create(new, default_change_reason=reason)
+            Article.history.bulk_history_create(updated, update=True, default_change_reason=reason)
+            self._relations_write(pending, articles, updated)
+            WorkflowEvent.objects.bulk_create(
+                WorkflowEvent(article=article, action=WorkflowEvent.Action.CREATED, note=reason)
+                for article in new
+            )
+        self._written = True
 
-    def _story_write(self, item, existing, digest, found, lead, authors, section, tags) -> None:
-        article = existing or Article(import_key=item.key, created_at=self.now)
+    def _article_fill(self, story: "_Pending") -> Article:
+        item = story.item
+        article = story.existing or Article(import_key=item.key, created_at=self.now)
         article.headline = item.headline
-        article.slug = existing.slug if existing else self._free_slug(item.slug)
+        if story.existing is None:
+            article.slug = item.slug
         lede = Truncator(first_paragraph_text(item.body)).chars(300)
         article.dek = item.excerpt or lede or item.headline
-        article.body = _body_final(item.body, found)
-        article.section = section
-        article.lead_image = lead
+        article.body = _body_final(item.body, story.found)
+        article.section = story.section
+        article.lead_image = story.lead
         article.updated_at = item.updated_at or item.publish_at or self.now
         self._status_set(article, item)
-        article.import_hash = digest
-        article.import_local_hash = _local_hash(article)
-        # The slug is free, the key matched, the section and picture were just read: their
-        # checks would only repeat that.
-        exclude = ["authors", "tags", "section", "lead_image", *([] if article.body else ["body"])]
-        article.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        # One version in the history, as imported, in one statement (a save and the tags'
-        # changes would write three, and cost more than the rest of the import).
-        article.skip_history_when_saving = True
-        try:
-            article.save()
-        finally:
-            del article.skip_history_when_saving
-        Article.history.bulk_history_create(
-            [article], update=bool(existing), default_change_reason=_("Imported")
-        )
-        if existing:
-            article.tags.through.objects.filter(article=article).delete()
-            article.bylines.all().delete()
-            article.comments.filter(user=None).exclude(author_name="").delete()
-        article.tags.through.objects.bulk_create(
-            article.tags.through(article=article, tag=tag) for tag in dict.fromkeys(tags)
+        article.import_hash = story.digest
+        return article
+
+    def _relations_write(self, pending, articles, updated) -> None:
+        """Tags, bylines, comments and old addresses; an update's replace what it had."""
+        if updated:
+            ids = [article.pk for article in updated]
+            Article.tags.through.objects.filter(article_id__in=ids).delete()
+            ArticleAuthor.objects.filter(article_id__in=ids).delete()
+            Comment.objects.filter(article_id__in=ids, user=None).exclude(author_name="").delete()
+        pairs = list(zip(pending, articles, strict=True))
+        Article.tags.through.objects.bulk_create(
+            Article.tags.through(article=article, tag=tag)
+            for story, article in pairs
+            for tag in dict.fromkeys(story.tags)
         )
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=article, author=author, position=position)
-            for position, author in enumerate(dict.fromkeys(authors))
+            for story, article in pairs
+            for position, author in enumerate(dict.fromkeys(story.authors))
         )
         Comment.objects.bulk_create(
             Comment(
@@ -261,14 +298,16 @@ class Importer:
                 body=comment.body[:3000],
                 created_at=comment.created_at,
             )
-            for comment in item.comments
+            for story, article in pairs
+            for comment in story.item.comments
         )
-        self._redirects(item.old_addresses, article=article)
-        if not existing:
-            WorkflowEvent.objects.create(
-                article=article, action=WorkflowEvent.Action.CREATED, note=_("Imported")
-            )
-        self._written = True
+        self._redirects(
+            {
+                address: (article, "")
+                for story, article in pairs
+                for address in story.item.old_addresses
+            }
+        )
 
     def _status_set(self, article: Article, item: StoryItem) -> None:
         article.status = item.status
@@ -282,13 +321,20 @@ class Importer:
         article.alert_at_go_live = False
         article.is_breaking = False
 
-    def _free_slug(self, slug: str) -> str:
-        base = (slugify(slug) or "story")[:190]
-        candidate, n = base, 1
-        while Article.objects.filter(slug=candidate).exists():
-            n += 1
-            candidate = f"{base}-{n}"
-        return candidate
+    def _slugs_free(self, articles: list[Article]) -> None:
+        """Each new story keeps its slug where it is free, else takes the next free one."""
+        for article in articles:
+            article.slug = (slugify(article.slug) or "story")[:190]
+        wanted = [article.slug for article in articles]
+        taken = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        for article in articles:
+            base, n = article.slug, 1
+            while article.slug in taken or (
+                n > 1 and Article.objects.filter(slug=article.slug).exists()
+            ):
+                n += 1
+                article.slug = f"{base}-{n}"
+            taken.add(article.slug)
 
     # Pages, authors, terms
 
@@ -319,7 +365,8 @@ class Importer:
                 page.full_clean(exclude=[] if page.body else ["body"])
                 page.save()
                 self._written = True
-            self._redirects(item.old_addresses, target=page.get_absolute_url())
+            target = page.get_absolute_url()
+            self._redirects({address: (None, target) for address in item.old_addresses})
 
     def author(self, item: AuthorItem) -> Author | None:
         """Matched by slug; one already here is kept as it is."""
@@ -374,15 +421,16 @@ class Importer:
         if not self.dry_run and path != target:
             self._redirect(path, query, target=target)
 
-    def _redirect(self, path: str, query: str, *, article=None, target: str = "") -> None:
-        self._redirects([(path, query)], article=article, target=target)
+    def _redirect(self, path: str, query: str, *, target: str) -> None:
+        self._redirects({(path, query): (None, target)})
 
-    def _redirects(self, addresses, *, article=None, target: str = "") -> None:
-        """One statement for all of them; an address already here now leads to this."""
+    def _redirects(self, addresses: dict[tuple[str, str], tuple[Article | None, str]]) -> None:
+        """(path, query) -> (story, target), in one statement; an address already here now
+        leads to this. A dict, since one statement may not change a row twice."""
         Redirect.objects.bulk_create(
             [
                 Redirect(old_path=path[:500], query=query[:200], article=article, target=target)
-                for path, query in addresses
+                for (path, query), (article, target) in addresses.items()
             ],
             update_conflicts=True,
             unique_fields=["old_path", "query"],

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from articles import services
 from articles.models import Article, Author, Comment, Image, NewsroomPage, Redirect, Status
 from articles.signals import article_went_live
+from tests import factories
 
 from .conftest import EXPORTS
 
@@ -239,3 +240,10 @@ def test_search_sitemaps_and_pages_are_right_afterwards(imported, client):
     sitemap = client.get("/sitemap-articles.xml").content.decode()
     assert article.get_absolute_url() in sitemap and "election-night" not in sitemap
     assert "/articles/council-budget/" not in client.get("/sitemap-news.xml").content.decode()
+
+
+def test_a_slug_taken_here_gets_the_next_free_one(db, media_dir, run_import, section):
+    factories.article_create(headline="Ours", slug="council-budget", section=section)
+    run_import("import_wordpress", WXR, "--media-dir", str(media_dir))
+    assert story(10).slug == "council-budget-2"
+    assert Article.objects.get(slug="council-budget").headline == "Ours"
