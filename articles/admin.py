@@ -27,6 +27,7 @@ from articles.models import (
     FrontPin,
     Image,
     NewsroomPage,
+    Redirect,
     Section,
     SlugRedirect,
     Status,
@@ -479,6 +480,17 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__headline"]
     raw_id_fields = ["article"]
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses, from an import or typed here; each answers only when nothing else does."""
+
+    list_display = ["__str__", "code"]
+    list_filter = ["code"]
+    search_fields = ["old_path", "query", "target", "article__headline"]
+    raw_id_fields = ["article"]
+    list_select_related = ["article"]
 
 
 @admin.register(NewsroomPage)

@@ -17,6 +17,7 @@ from articles.models.content import (
 )
 from articles.models.media import Rendition
 from articles.models.pages import FrontPin, NewsroomPage
+from articles.models.redirects import Redirect
 
 __all__ = [
     "LIVE_STATUSES",
@@ -30,6 +31,7 @@ __all__ = [
     "FrontPin",
     "Image",
     "NewsroomPage",
+    "Redirect",
     "Rendition",
     "Section",
     "SlugRedirect",

@@ -23,6 +23,8 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="comments",
     )
+    # A comment brought in by an import has no account, only the name it was signed with.
+    author_name = models.CharField(_("name"), max_length=120, blank=True)
     body = models.TextField(_("comment"), max_length=3000)
     created_at = models.DateTimeField(_("posted"), db_index=True)
     is_hidden = models.BooleanField(_("hidden by an editor"), default=False)

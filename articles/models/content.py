@@ -89,6 +89,8 @@ class Image(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Where an import found the picture, so that importing again reuses it.
+    import_source = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -231,10 +233,25 @@ class Article(models.Model):
     # Derived from the story, its bylines and its tags by articles.search_index, never edited.
     # PostgreSQL only; SQLite keeps the same fields in its FTS5 table articles_article_fts.
     search_document = SearchVectorField(null=True, editable=False)
+    # Set by an import (articles/importers/): the source's id for the story, a hash of what
+    # the source held, and one of what the import wrote here, to tell a local edit apart.
+    # NULL, not blank, when not imported: unique then, and found by its index.
+    import_key = models.CharField(  # noqa: DJ001
+        max_length=255, null=True, unique=True, editable=False
+    )
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
+    import_local_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ArticleManager()
     history = HistoricalRecords(
-        m2m_fields=[tags], excluded_fields=["went_live_at", "search_document"]
+        m2m_fields=[tags],
+        excluded_fields=[
+            "went_live_at",
+            "search_document",
+            "import_key",
+            "import_hash",
+            "import_local_hash",
+        ],
     )
 
     class Meta:

@@ -1,0 +1,487 @@
+"""Writing what an export holds: stories, pages, authors, sections, tags, comments, redirects.
+
+The readers (wordpress.py, ghost.py) turn their format into the items below; `Importer`
+writes each item in its own short transaction, so a site served from SQLite stays up, and
+fills a `Report`. Statuses are set directly, not through the workflow: an archive going
+live again is no news, so no alert, breaking flag or go-live work follows it.
+
+A story is matched by its source's id (`Article.import_key`). `import_hash` is a hash of
+the item as the source held it (the same file again changes nothing); `import_local_hash`
+is one of what the import wrote, so a story edited here since is told apart and left alone.
+"""
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext as _
+
+from articles import renditions
+from articles.images import body_pictures_complete
+from articles.importers.bodies import (
+    body_picture_sources,
+    body_pictures_replace,
+    first_paragraph_text,
+    plain_text,
+)
+from articles.importers.media import MediaMissing, MediaSource
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Comment,
+    Image,
+    NewsroomPage,
+    Redirect,
+    Section,
+    Status,
+    Tag,
+    WorkflowEvent,
+)
+from articles.sanitize import sanitize_body
+from articles.scopes import CHROME, stories_changed
+from articles.search_index import article_search_document_refresh
+from newsroom.page_cache import scopes_changed
+
+DEFAULT_SECTION = ("Archive", "archive")
+# Stories written to a transaction: a fraction of a second of writing, which a site served
+# from SQLite waits out; one transaction each would spend more on commits than on the rest.
+BATCH_SIZE = 50
+
+
+class ImportFileError(Exception):
+    """The file cannot be read, or is not an export of the kind expected."""
+
+
+@dataclass
+class Term:
+    name: str
+    slug: str
+
+
+@dataclass
+class Picture:
+    url: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass
+class AuthorItem:
+    name: str
+    slug: str
+    bio: str = ""
+    picture: Picture | None = None
+    old_paths: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CommentItem:
+    name: str
+    body: str
+    created_at: datetime
+
+
+@dataclass
+class StoryItem:
+    key: str
+    label: str
+    headline: str
+    slug: str
+    excerpt: str
+    body: str  # converted and sanitised, pictures still at their source's addresses
+    status: str
+    publish_at: datetime | None
+    updated_at: datetime | None
+    section: Term | None = None
+    tags: list[Term] = field(default_factory=list)
+    authors: list[AuthorItem] = field(default_factory=list)
+    lead: Picture | None = None
+    comments: list[CommentItem] = field(default_factory=list)
+    old_addresses: list[tuple[str, str]] = field(default_factory=list)  # (path, query)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageItem:
+    label: str
+    title: str
+    slug: str
+    body: str
+    summary: str = ""
+    old_addresses: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    media_missing: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        def counts(counter: Counter) -> str:
+            return ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items())) or "none"
+
+        lines = [
+            _("Created: %s") % counts(self.created),
+            _("Updated: %s") % counts(self.updated),
+            _("Unchanged: %s") % counts(self.unchanged),
+            _("Skipped: %d") % len(self.skipped),
+        ]
+        lines += [f"  {label}: {reason}" for label, reason in self.skipped]
+        lines.append(_("Notes: %d") % len(self.notes))
+        lines += [f"  {label}: {note}" for label, note in self.notes]
+        lines.append(_("Media missing: %d") % len(self.media_missing))
+        lines += [f"  {label}: {url} ({why})" for label, url, why in self.media_missing]
+        return lines
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _local_hash(article: Article) -> str:
+    """What an edit here would change."""
+    fields = ("headline", "slug", "dek", "body", "status", "section_id", "lead_image_id")
+    return _digest([getattr(article, name) for name in fields])
+
+
+def _body_final(body: str, found: dict[str, str]) -> str:
+    """The body as saved: pictures at their library addresses, and as every save leaves it."""
+    return body_pictures_complete(sanitize_body(body_pictures_replace(body, found)))
+
+
+@dataclass
+class _Pending:
+    """A story read and its pictures had, waiting for its batch to be written."""
+
+    item: StoryItem
+    existing: Article | None
+    digest: str
+    found: dict[str, str]
+    lead: Image | None
+    authors: list[Author]
+    section: Section
+    tags: list[Tag]
+
+
+class Importer:
+    """One run: it keeps the sections, tags and authors it has seen, and the pictures."""
+
+    def __init__(self, *, media: MediaSource, dry_run: bool = False, now: datetime | None = None):
+        self.media = media
+        self.dry_run = dry_run
+        self.now = now or timezone.now()
+        self.report = Report()
+        self._sections: dict[str, Section] = {}
+        self._tags: dict[str, Tag] = {}
+        self._authors: dict[str, Author | None] = {}
+        self._pictures: dict[str, Image | None] = {}
+        self._written = False
+        self._pending: list[tuple] = []
+
+    def finish(self) -> Report:
+        self._flush()
+        if self._written:  # new sections and newsroom pages: the menu and the footer
+            scopes_changed([CHROME])
+        return self.report
+
+    def skip(self, label: str, reason: str) -> None:
+        self.report.skipped.append((label, reason))
+
+    # Stories
+
+    def story(self, item: StoryItem) -> None:
+        digest = _digest(asdict(item))
+        existing = Article.objects.filter(import_key=item.key).first()
+        if existing and existing.import_hash == digest:
+            self.report.unchanged["stories"] += 1
+            return
+        if existing and _local_hash(existing) != existing.import_local_hash:
+            self.skip(item.label, _("edited here since its import: left alone"))
+            return
+        self.report.notes += [(item.label, note) for note in item.notes]
+        (self.report.updated if existing else self.report.created)["stories"] += 1
+        authors = [self.author(author) for author in item.authors]
+        if self.dry_run:
+            return
+        # Pictures first, outside the story's transaction: fetching one may take seconds.
+        lead = self._picture(item.label, item.lead, item.headline) if item.lead else None
+        found = self._body_pictures(item.label, item.body, item.headline)
+        section = self._section(item.section or Term(*DEFAULT_SECTION))
+        tags = [self._tag(term) for term in item.tags]
+        self._pending.append(_Pending(item, existing, digest, found, lead, authors, section, tags))
+        if len(self._pending) >= BATCH_SIZE:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the stories read since the last flush in one short transaction, each kind of
+        row in one statement: statements per story would cost more than all the rest."""
+        pending, self._pending = self._pending, []  # a batch that failed is not tried again
+        if not pending:
+            return
+        with transaction.atomic():
+            articles = [self._article_fill(story) for story in pending]
+            new = [article for article in articles if article.pk is None]
+            updated = [article for article in articles if article.pk is not None]
+            self._slugs_free(new)
+            for article in articles:
+                article.import_local_hash = _local_hash(article)
+                # The slug is free, the key matched, the section and picture were just read:
+                # their checks would only repeat that.
+                blank = [] if article.body else ["body"]
+                article.full_clean(
+                    exclude=["authors", "tags", "section", "lead_image", *blank],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            Article.objects.bulk_create(new)
+            for article in updated:
+                article.save_without_historical_record()
+            # One version each in the history, as imported.
+            reason = _("Imported")
+            Article.history.bulk_history_create(new, default_change_reason=reason)
+            Article.history.bulk_history_create(updated, update=True, default_change_reason=reason)
+            self._relations_write(pending, articles, updated)
+            written = [article.pk for article in articles]
+            # What the article service and its receivers would keep: the search documents, and
+            # the stored pages and lists that show these stories (moved once committed).
+            article_search_document_refresh(written)
+            stories_changed(written, front=True)
+            WorkflowEvent.objects.bulk_create(
+                WorkflowEvent(article=article, action=WorkflowEvent.Action.CREATED, note=reason)
+                for article in new
+            )
+        self._written = True
+
+    def _article_fill(self, story: "_Pending") -> Article:
+        item = story.item
+        article = story.existing or Article(import_key=item.key, created_at=self.now)
+        article.headline = item.headline
+        if story.existing is None:
+            article.slug = item.slug
+        lede = Truncator(first_paragraph_text(item.body)).chars(300)
+        article.dek = item.excerpt or lede or item.headline
+        article.body = _body_final(item.body, story.found)
+        article.section = story.section
+        article.lead_image = story.lead
+        article.updated_at = item.updated_at or item.publish_at or self.now
+        self._status_set(article, item)
+        article.import_hash = story.digest
+        return article
+
+    def _relations_write(self, pending, articles, updated) -> None:
+        """Tags, bylines, comments and old addresses; an update's replace what it had."""
+        if updated:
+            ids = [article.pk for article in updated]
+            Article.tags.through.objects.filter(article_id__in=ids).delete()
+            ArticleAuthor.objects.filter(article_id__in=ids).delete()
+            Comment.objects.filter(article_id__in=ids, user=None).exclude(author_name="").delete()
+        pairs = list(zip(pending, articles, strict=True))
+        Article.tags.through.objects.bulk_create(
+            Article.tags.through(article=article, tag=tag)
+            for story, article in pairs
+            for tag in dict.fromkeys(story.tags)
+        )
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, author=author, position=position)
+            for story, article in pairs
+            for position, author in enumerate(dict.fromkeys(story.authors))
+        )
+        Comment.objects.bulk_create(
+            Comment(
+                article=article,
+                author_name=comment.name[:120],
+                body=comment.body[:3000],
+                created_at=comment.created_at,
+            )
+            for story, article in pairs
+            for comment in story.item.comments
+        )
+        self._redirects(
+            {
+                address: (article, "")
+                for story, article in pairs
+                for address in story.item.old_addresses
+            }
+        )
+
+    def _status_set(self, article: Article, item: StoryItem) -> None:
+        article.status = item.status
+        article.publish_at = item.publish_at
+        if item.status == Status.PUBLISHED and item.publish_at and item.publish_at > self.now:
+            article.status = Status.SCHEDULED
+        live_now = article.status == Status.PUBLISHED
+        article.first_published_at = item.publish_at if live_now else None
+        # The go-live work (alerts, caches) is done: an old story coming in is no news.
+        article.went_live_at = self.now if live_now else None
+        article.alert_at_go_live = False
+        article.is_breaking = False
+
+    def _slugs_free(self, articles: list[Article]) -> None:
+        """Each new story keeps its slug where it is free, else takes the next free one."""
+        for article in articles:
+            article.slug = (slugify(article.slug) or "story")[:190]
+        wanted = [article.slug for article in articles]
+        taken = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        for article in articles:
+            base, n = article.slug, 1
+            while article.slug in taken or (
+                n > 1 and Article.objects.filter(slug=article.slug).exists()
+            ):
+                n += 1
+                article.slug = f"{base}-{n}"
+            taken.add(article.slug)
+
+    # Pages, authors, terms
+
+    def page(self, item: PageItem) -> None:
+        """Matched by slug; one already here is kept as it is, and the old addresses lead
+        to it."""
+        self._flush()
+        page = NewsroomPage.objects.filter(slug=item.slug).first()
+        self.report.notes += [(item.label, note) for note in item.notes]
+        if page:
+            self.report.unchanged["pages"] += 1
+            if page.title != item.title:
+                self.report.notes.append((item.label, _("a page with this slug is here: kept")))
+        else:
+            self.report.created["pages"] += 1
+        if self.dry_run:
+            return
+        found = {} if page else self._body_pictures(item.label, item.body, item.title)
+        with transaction.atomic():
+            if page is None:
+                page = NewsroomPage(
+                    title=item.title[:120],
+                    slug=item.slug,
+                    summary=item.summary[:300],
+                    body=_body_final(item.body, found),
+                    in_footer=False,
+                )
+                page.full_clean(exclude=[] if page.body else ["body"])
+                page.save()
+                self._written = True
+            target = page.get_absolute_url()
+            self._redirects({address: (None, target) for address in item.old_addresses})
+
+    def author(self, item: AuthorItem) -> Author | None:
+        """Matched by slug; one already here is kept as it is."""
+        slug = slugify(item.slug)[:120] or slugify(item.name)[:120]
+        if slug in self._authors:
+            return self._authors[slug]
+        author = Author.objects.filter(slug=slug).first()
+        if author:
+            self.report.unchanged["authors"] += 1
+        else:
+            self.report.created["authors"] += 1
+            if self.dry_run:
+                self._authors[slug] = None
+                return None
+            photo = self._picture(item.name, item.picture, item.name) if item.picture else None
+            with transaction.atomic():
+                author = Author(name=item.name[:120], slug=slug, bio=item.bio, photo=photo)
+                author.full_clean()
+                author.save()
+            self._written = True
+        if not self.dry_run:
+            for path in item.old_paths:
+                if path != author.get_absolute_url():
+                    self._redirect(path, "", target=author.get_absolute_url())
+        self._authors[slug] = author
+        return author
+
+    def _section(self, term: Term) -> Section:
+        slug = slugify(term.slug)[:80] or DEFAULT_SECTION[1]
+        if slug not in self._sections:
+            section = (
+                Section.objects.filter(slug=slug).first()
+                or Section.objects.filter(name=term.name[:80]).first()
+                or Section.objects.create(name=term.name[:80], slug=slug)
+            )
+            self._sections[slug] = section
+        return self._sections[slug]
+
+    def _tag(self, term: Term) -> Tag:
+        slug = slugify(term.slug)[:80] or slugify(term.name)[:80]
+        if slug not in self._tags:
+            self._tags[slug] = (
+                Tag.objects.filter(slug=slug).first()
+                or Tag.objects.filter(name=term.name[:80]).first()
+                or Tag.objects.create(name=term.name[:80], slug=slug)
+            )
+        return self._tags[slug]
+
+    def redirect(self, path: str, query: str = "", *, target: str) -> None:
+        """An old address of something that is not a story (a category, a feed)."""
+        self._flush()
+        if not self.dry_run and path != target:
+            self._redirect(path, query, target=target)
+
+    def _redirect(self, path: str, query: str, *, target: str) -> None:
+        self._redirects({(path, query): (None, target)})
+
+    def _redirects(self, addresses: dict[tuple[str, str], tuple[Article | None, str]]) -> None:
+        """(path, query) -> (story, target), in one statement; an address already here now
+        leads to this. A dict, since one statement may not change a row twice."""
+        Redirect.objects.bulk_create(
+            [
+                Redirect(old_path=path[:500], query=query[:200], article=article, target=target)
+                for (path, query), (article, target) in addresses.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["old_path", "query"],
+            update_fields=["article", "target"],
+        )
+
+    # Pictures
+
+    def _body_pictures(self, label: str, body: str, alt: str) -> dict[str, str]:
+        found = {}
+        for src, picture_alt in body_picture_sources(body).items():
+            image = self._picture(label, Picture(url=src, alt=picture_alt), alt)
+            if image is not None:
+                found[src] = image.file.url
+        return found
+
+    def _picture(self, label: str, picture: Picture, alt: str) -> Image | None:
+        """The library's copy of a picture, made on first sight; None (reported) when it
+        cannot be had."""
+        if picture.url in self._pictures:
+            return self._pictures[picture.url]
+        image = Image.objects.filter(import_source=picture.url[:500]).first()
+        if image is None:
+            try:
+                prepared = self.media.fetch(picture.url)
+            except MediaMissing as missing:
+                self.report.media_missing.append((label, picture.url, str(missing)))
+                self._pictures[picture.url] = None
+                return None
+            image = Image.objects.create(
+                file=prepared,
+                alt_text=(picture.alt or alt)[:300],
+                caption=picture.caption[:500],
+                credit=picture.credit[:200],
+                import_source=picture.url[:500],
+            )
+            renditions.image_renditions_refresh(image=image)
+        self._pictures[picture.url] = image
+        return image
+
+
+def headline_from(title: str, body: str) -> tuple[str, list[str]]:
+    """A plain-text headline, and a note when the source had none."""
+    headline = plain_text(title)[:200]
+    if headline:
+        return headline, []
+    return Truncator(plain_text(body)).words(10)[:200], [_("no title: made from its first words")]
