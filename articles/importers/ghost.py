@@ -215,14 +215,20 @@ def _lexical(node: dict, unknown: set[str]) -> str:
                 "caption": plain_text(node.get("caption", "")),
             }
         )
+    return _plain_card(kind, node, unknown)
+
+
+def _plain_card(kind: str, data: dict, unknown: set[str]) -> str:
+    """The cards both of Ghost's formats write alike, under their lexical or mobiledoc name;
+    any other is named in the report and left out."""
     if kind in ("embed", "bookmark"):
-        return link_paragraph(node.get("url", ""))
-    if kind == "horizontalrule":
+        return link_paragraph(data.get("url", ""))
+    if kind in ("horizontalrule", "hr"):
         return "<hr>"
-    if kind == "codeblock":
-        return f"<pre><code>{html.escape(node.get('code', ''))}</code></pre>"
+    if kind in ("codeblock", "code"):
+        return f"<pre><code>{html.escape(data.get('code', ''))}</code></pre>"
     if kind == "html":
-        return node.get("html", "")
+        return data.get("html", "")
     unknown.add(kind)
     return ""
 
@@ -286,16 +292,7 @@ def _card(name: str, payload: dict, unknown: set[str]) -> str:
             figure({"url": image.get("src", ""), "alt": image.get("alt", "")})
             for image in payload.get("images", [])
         )
-    if name in ("embed", "bookmark"):
-        return link_paragraph(payload.get("url", ""))
-    if name == "hr":
-        return "<hr>"
-    if name == "code":
-        return f"<pre><code>{html.escape(payload.get('code', ''))}</code></pre>"
-    if name == "html":
-        return payload.get("html", "")
-    unknown.add(name)
-    return ""
+    return _plain_card(name, payload, unknown)
 
 
 def ghost_import(*, path: Path, importer: Importer) -> None:
