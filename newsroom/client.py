@@ -6,6 +6,9 @@ from, so everything further left was written by the client and may be anything. 
 counts only on a connection from the nearest proxy (settings.FORWARDED_ALLOW_IPS, as gunicorn
 reads it): anyone else who reaches the app directly is the address they connect from. So is
 a request whose header is shorter than the proxies we run.
+
+A rate limit counts a client by `client_key`: an IPv6 client by its /64, the block one home
+or server is given, so that walking through the addresses of one block is one client.
 """
 
 import functools
@@ -51,3 +54,18 @@ def client_address(request: HttpRequest) -> str:
     return forwarded_client(
         request.META, trusted=settings.TRUSTED_PROXY_COUNT, proxies=settings.FORWARDED_ALLOW_IPS
     )
+
+
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_key(request: HttpRequest) -> str:
+    """The client as a rate limit counts it: an IPv4 address, or an IPv6 address's /64."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(parsed.ipv4_mapped or parsed)

@@ -27,6 +27,13 @@ class PaywallConfig(AppConfig):
                 delete=services.donor_forget,
             )
         )
+        account_part_register(
+            AccountPart(
+                name="donation_returns",
+                export=services.donation_returns_export,
+                delete=services.donation_returns_forget,
+            )
+        )
 
 
 def _signed_up(sender, request, user, **kwargs):

@@ -127,3 +127,15 @@ def donor_export(user) -> str | None:
 
 def donor_forget(user) -> None:
     Donor.objects.filter(user=user).delete()
+
+
+def donation_returns_export(user) -> list[dict]:
+    """The return links a reader used, for their data export."""
+    used = DonationReturn.objects.filter(user=user).order_by("used_at")
+    return [{"reference": row.reference, "used_at": row.used_at.isoformat()} for row in used]
+
+
+def donation_returns_forget(user) -> None:
+    """The used links stay, so that none can confirm a donation again, but no longer say
+    whose they were."""
+    DonationReturn.objects.filter(user=user).update(user=None)

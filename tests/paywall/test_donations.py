@@ -242,3 +242,16 @@ def test_editors_tune_the_paywall_in_the_admin(client, editor, writer):
     assert client.post("/admin/paywall/paywallsettings/add/", data).status_code == 302
     assert PaywallSettings.objects.get(pk=1).wall_after == 5
     assert client.get("/admin/paywall/paywallsettings/")["Location"].endswith("/1/change/")
+
+
+def test_the_data_export_lists_the_return_links_a_reader_used(client, reader):
+    client.force_login(reader)
+    assert client.get(return_link(reference="pay-mine")).status_code == 200
+    other = Client()
+    other.force_login(factories.UserFactory())
+    other.get(return_link(reference="pay-theirs"))
+
+    data = client.get("/accounts/profile/export/").json()
+    assert [row["reference"] for row in data["donation_returns"]] == ["pay-mine"]
+    used = DonationReturn.objects.get(reference="pay-mine").used_at
+    assert data["donation_returns"][0]["used_at"] == used.isoformat()
