@@ -5,9 +5,14 @@ from django.views.static import serve
 
 from accounts.views import admin_login
 from newsroom.health import healthz
+from newsroom.moved import moved
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    # Where comments were posted, and the alert admin was, before the alerts had an app.
+    moved("accounts/comments/", "/comments/"),
+    moved("admin/articles/alert/", "/admin/alerts/alert/"),
+    moved("admin/accounts/subscriber/", "/admin/alerts/subscriber/"),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
