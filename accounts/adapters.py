@@ -1,15 +1,23 @@
+import hashlib
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from newsroom import mail_caps
-from newsroom.client import client_address
+from newsroom import mail_caps, ratelimit
+from newsroom.client import client_address, client_key
+
+
+def _address_limit_name(credentials) -> str:
+    login = credentials.get("email", credentials.get("username", "")).strip().lower()
+    return "login_failed:address:" + hashlib.sha256(login.encode()).hexdigest()
 
 
 class ReaderAccountAdapter(DefaultAccountAdapter):
     """allauth as it comes, but for how a password is saved, failed sign-ins counted per
-    address and client, and mail capped per inbox."""
+    address and client and per address alone, and mail capped per inbox."""
 
     def set_password(self, user, password):
         """Only the password is written: the reader's row may come from the cache
@@ -18,7 +26,8 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
         user.save(update_fields=["password"])
 
     def get_client_ip(self, request):
-        """The one client address (newsroom/client.py), for every allauth rate limit."""
+        """The one client address (newsroom/client.py), for every allauth rate limit (which
+        counts an IPv6 client by its /64 itself, ALLAUTH_RATE_LIMIT_IPV6_PREFIX)."""
         return client_address(request)
 
     def _get_login_attempts_cache_key(self, request, **credentials):
@@ -26,20 +35,41 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
 
         Keyed by the address alone (allauth's way), five wrong passwords typed by anyone
         would keep the address's owner out; this way they keep out only whoever typed them.
-        Guessing one address from many clients still meets the per-client limit of each.
+        Guessing one address from many clients meets the per-client limit of each, and then
+        the address's own, higher one (`pre_authenticate`).
         """
         address_key = super()._get_login_attempts_cache_key(request, **credentials)
-        return f"{address_key}:{client_address(request)}"
+        return f"{address_key}:{client_key(request)}"
 
     def pre_authenticate(self, request, **credentials):
-        """A limited sign-in gets the 429 page (templates/429.html), which says what to do,
-        rather than a form error."""
+        """Every password try counts against its address, from whatever client, until it
+        turns out right (`_rollback_login_failed_rl_usage`): past
+        ACCOUNTS_LOGIN_FAILED_PER_ADDRESS wrong ones in the window, the address signs in by
+        emailed code or a reset only, which starts its count again. A limited sign-in gets
+        the 429 page (templates/429.html), which says so, rather than a form error."""
+        self._address_limit = _address_limit_name(credentials)
+        limit, window = settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS
+        if not ratelimit.hit(name=self._address_limit, limit=limit, window=window):
+            raise ImmediateHttpResponse(respond_429(request))
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError as error:
             if error.code == "too_many_login_attempts":
                 raise ImmediateHttpResponse(respond_429(request)) from error
             raise
+
+    def _rollback_login_failed_rl_usage(self):
+        super()._rollback_login_failed_rl_usage()
+        ratelimit.unhit(
+            name=self._address_limit, window=settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS[1]
+        )
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        ratelimit.forget(
+            name=_address_limit_name(credentials),
+            window=settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS[1],
+        )
 
     def send_mail(self, template_prefix, email, context):
         """Every allauth mail can be asked for by a stranger: each counts against its inbox's

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import subscriptions
-from newsroom.client import client_address
+from newsroom.client import client_key
 
 
 class SignupForm(forms.Form):
@@ -41,7 +41,7 @@ def signup(request):
     user = request.user
     if user.is_authenticated and (not email or email.lower() == user.email.lower()):
         return _signup_signed_in(request)
-    if not subscriptions.signup_allowed(client=client_address(request)):
+    if not subscriptions.signup_allowed(client=client_key(request)):
         return render(request, "alerts/signup_result.html", {"limited": True}, status=429)
     if not email:
         form.add_error("email", _("Enter your email address."))

@@ -192,6 +192,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# And wrong passwords for one address from any number of clients, per window in seconds:
+# past this the address signs in by emailed code or a reset (accounts/adapters.py).
+ACCOUNTS_LOGIN_FAILED_PER_ADDRESS = (50, 3600)
 # Mail a stranger can make us send (codes, resets, sign-ups, alert confirmations), per inbox
 # (newsroom/mail_caps.py).
 MAIL_CAP_PER_INBOX_HOUR = env.int("MAIL_CAP_PER_INBOX_HOUR", default=5)

@@ -1,5 +1,6 @@
 """The fixed-window limiter (newsroom/ratelimit.py) on every cache backend we deploy on."""
 
+import multiprocessing
 import time
 import uuid
 
@@ -55,3 +56,36 @@ def test_the_count_outlives_the_cache_s_default_timeout(backend):
     hits(backend, "a", 10, START)
     time.sleep(1.2)
     assert hits(backend, "a", 1, START + 2) == [False]
+
+
+def _allowed_in_a_process(folder, start, hits_each, results):
+    cache = FileBasedCache(folder, {"TIMEOUT": 300})
+    start.wait()
+    allowed = sum(
+        ratelimit.hit(name="parallel", limit=100, window=HOUR, now=START, cache=cache)
+        for _ in range(hits_each)
+    )
+    results.put(allowed)
+
+
+def test_parallel_processes_on_the_file_cache_let_exactly_the_limit_through(tmp_path):
+    """The embedded default's count is a read and a write: without one process at a time,
+    two write the same number and more than the limit get through."""
+    context = multiprocessing.get_context("fork")
+    processes, hits_each = 8, 40
+    start, results = context.Barrier(processes), context.Queue()
+    workers = [
+        context.Process(
+            target=_allowed_in_a_process, args=(str(tmp_path), start, hits_each, results)
+        )
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    allowed = sum(results.get(timeout=60) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=60)
+    assert allowed == 100
+    assert not ratelimit.hit(
+        name="parallel", limit=100, window=HOUR, now=START, cache=FileBasedCache(str(tmp_path), {})
+    )

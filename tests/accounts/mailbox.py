@@ -11,3 +11,9 @@ def code_in(text: str) -> str:
 def emailed_code() -> str:
     """The code in the last mail sent."""
     return code_in(mail.outbox[-1].body)
+
+
+def reset_link() -> str:
+    """The path of the password reset link in the last mail sent."""
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body)
+    return link[1]

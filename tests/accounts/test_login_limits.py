@@ -7,8 +7,8 @@ from django.test import Client, RequestFactory
 
 from accounts.adapters import ReaderAccountAdapter
 from newsroom import settings as production_settings
-from newsroom.client import client_address
-from tests.accounts.mailbox import emailed_code
+from newsroom.client import client_address, client_key
+from tests.accounts.mailbox import emailed_code, reset_link
 
 PASSWORD = "correct-horse-battery"  # the factories'
 PROXY = "10.0.0.2"
@@ -103,3 +103,79 @@ def test_allauth_counts_trusted_proxies_from_the_same_setting():
     assert production_settings.ALLAUTH_TRUSTED_PROXY_COUNT is (
         production_settings.TRUSTED_PROXY_COUNT
     )
+
+
+@pytest.fixture
+def backstop(limits):
+    limits.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS = (12, 3600)
+    return limits
+
+
+@pytest.mark.django_db
+def test_guessing_one_address_from_many_clients_meets_the_address_s_own_limit(
+    backstop, verified_editor
+):
+    guessers = [behind_our_proxy(f"198.51.100.{n}") for n in range(20, 24)]
+    answers = [sign_in(g, verified_editor.email, "wrong").status_code for g in guessers * 3]
+    assert answers == [200] * 12
+    fresh = behind_our_proxy("198.51.100.30")
+    assert sign_in(fresh, verified_editor.email, "wrong").status_code == 429
+    assert sign_in(fresh, verified_editor.email, PASSWORD).status_code == 429  # the owner too
+    assert "_auth_user_id" not in fresh.session
+    assert sign_in(fresh, "someone-else@example.org", "wrong").status_code == 200
+
+
+@pytest.mark.django_db
+def test_right_passwords_do_not_use_up_the_address_s_limit(backstop, verified_editor):
+    clients = [behind_our_proxy(f"192.0.2.{n}") for n in range(40, 54)]
+    for owner in clients:
+        assert sign_in(owner, verified_editor.email, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_locked_address_signs_in_by_emailed_code_and_a_reset_unlocks_it(
+    backstop, verified_editor
+):
+    for n in range(12):
+        sign_in(behind_our_proxy(f"198.51.100.{60 + n % 3}"), verified_editor.email, "wrong")
+    owner = behind_our_proxy("192.0.2.70")
+    assert sign_in(owner, verified_editor.email, PASSWORD).status_code == 429
+
+    assert owner.post("/accounts/login/code/", {"email": verified_editor.email}).status_code == 302
+    response = owner.post("/accounts/login/code/confirm/", {"code": emailed_code()})
+    assert response.status_code == 302
+    assert owner.session["_auth_user_id"] == str(verified_editor.pk)
+
+    resetting = behind_our_proxy("192.0.2.71")
+    resetting.post("/accounts/password/reset/", {"email": verified_editor.email})
+    link = reset_link()
+    form_page = resetting.get(link, follow=True)
+    new = "another-correct-horse"
+    resetting.post(form_page.redirect_chain[-1][0], {"password1": new, "password2": new})
+    assert sign_in(behind_our_proxy("192.0.2.72"), verified_editor.email, new).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_ipv6_client_is_one_client_across_its_64(limits, verified_editor):
+    block = "2001:db8:5:7"
+    answers = [
+        sign_in(behind_our_proxy(f"{block}::{n:x}"), verified_editor.email, "wrong").status_code
+        for n in range(1, 8)
+    ]
+    assert answers == [200] * 5 + [429] * 2
+    neighbour = behind_our_proxy("2001:db8:5:8::1")
+    assert sign_in(neighbour, verified_editor.email, PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:5:7:a:b:c:d", "2001:db8:5:7::/64"),
+        ("2001:DB8:5:7::1", "2001:db8:5:7::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+    ],
+)
+def test_the_limiter_s_client_key(settings, address, key):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_key(RequestFactory().get("/", REMOTE_ADDR=address)) == key
