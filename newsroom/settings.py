@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "paywall.middleware.PaywallMiddleware",
     "accounts.middleware.EditorTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "newsroom.limiter_middleware.LimiterUnavailableMiddleware",
     # Last, so that it sees the 404 of any view and the home page's query first.
     "articles.redirects.RedirectMiddleware",
 ]
