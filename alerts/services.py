@@ -42,7 +42,8 @@ def _batches(count: int) -> int:
 
 @transaction.atomic
 def alert_create(*, article: Article, by, now: datetime | None = None) -> tuple[Alert, bool]:
-    """The editor's click: one alert per article however often it is asked for.
+    """The editor's click: one alert per article however often it is asked for, and none
+    while nobody would get it (the story keeps its one alert for when someone would).
 
     Returns fast whatever the audience: planning runs in a task queued on commit.
     """
@@ -51,6 +52,14 @@ def alert_create(*, article: Article, by, now: datetime | None = None) -> tuple[
     article = Article.objects.select_for_update().get(pk=article.pk)
     if not article.is_live(now):
         raise ValidationError(_("Only a published story can be sent as an alert."))
+    if not Alert.objects.filter(article=article).exists() and not _audience_exists():
+        raise ValidationError(
+            _(
+                "No one has confirmed an alert subscription yet, so this alert would reach "
+                "nobody. It was not sent, and the story can still be alerted later."
+            ),
+            code="no_audience",
+        )
     alert, created = Alert.objects.get_or_create(
         article=article, defaults={"created_by": by, "created_at": now or timezone.now()}
     )
@@ -60,6 +69,10 @@ def alert_create(*, article: Article, by, now: datetime | None = None) -> tuple[
         )
         transaction.on_commit(lambda: _queue(alert_plan_task, alert.pk))
     return alert, created
+
+
+def _audience_exists() -> bool:
+    return Subscriber.objects.receiving().exists()
 
 
 def alert_plan(*, alert_id: int, now: datetime | None = None) -> int:

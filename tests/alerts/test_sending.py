@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,9 +70,25 @@ def test_an_article_is_alerted_once(published_article, editor, audience, on_comm
     assert len(mail.outbox) == 6
 
 
-def test_alert_with_no_audience_finishes_at_once(published_article, editor, on_commit):
+def test_an_alert_to_nobody_is_refused_and_the_story_keeps_its_alert(
+    published_article, editor, on_commit
+):
+    subscribers_bulk(2, state=State.PENDING, prefix="pending")
+    with pytest.raises(ValidationError, match="reach nobody"):
+        alerting.alert_create(article=published_article, by=editor)
+    assert not Alert.objects.exists()
+    assert not WorkflowEvent.objects.filter(action=WorkflowEvent.Action.ALERT_SENT).exists()
+    subscriber_confirmed("first@example.org")
     with on_commit():
-        alert, _ = alerting.alert_create(article=published_article, by=editor)
+        alert, created = alerting.alert_create(article=published_article, by=editor)
+    assert created and [m.to for m in mail.outbox] == [["first@example.org"]]
+
+
+def test_an_alert_planned_after_everyone_left_finishes_at_once(published_article, editor):
+    subscriber_confirmed("leaving@example.org")
+    alert, _ = alerting.alert_create(article=published_article, by=editor)
+    Subscriber.objects.update(state=State.UNSUBSCRIBED)
+    assert alerting.alert_plan(alert_id=alert.pk) == 0
     alert.refresh_from_db()
     assert alert.planned == 0 and alert.finished_at is not None
 
@@ -307,3 +324,27 @@ def test_a_long_batch_renews_the_claim_on_its_unsent_rows(
     assert len(rest) == 5 and all(
         row.claimed_until >= before + timedelta(seconds=120) for row in renewed
     )
+
+
+def test_the_admin_refuses_an_alert_to_nobody_and_says_why(client, published_article, editor):
+    client.force_login(editor)
+    url = reverse("admin:alerts_alert_send", args=[published_article.pk])
+    page = client.get(url).content.decode()
+    assert 'data-alert-recipients="0"' in page and "would reach nobody" in page
+    assert 'type="submit"' not in page.split('id="content-main"')[1]
+    response = client.post(url, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("would reach nobody" in message for message in shown)
+    assert not any("on its way" in message for message in shown)
+    assert not Alert.objects.exists()
+
+
+def test_a_story_going_live_with_nobody_subscribed_keeps_its_alert(
+    editor, section, on_commit, caplog
+):
+    article = factories.article_create(by=editor, section=section, alert_at_go_live=True)
+    with on_commit():
+        services.article_publish(article=article, by=editor)
+    assert Article.objects.get(pk=article.pk).is_live()
+    assert not Alert.objects.exists()
+    assert "reach nobody" in caplog.text
