@@ -80,7 +80,7 @@ def test_an_alert_to_nobody_is_refused_and_the_story_keeps_its_alert(
     assert not WorkflowEvent.objects.filter(action=WorkflowEvent.Action.ALERT_SENT).exists()
     subscriber_confirmed("first@example.org")
     with on_commit():
-        alert, created = alerting.alert_create(article=published_article, by=editor)
+        _alert, created = alerting.alert_create(article=published_article, by=editor)
     assert created and [m.to for m in mail.outbox] == [["first@example.org"]]
 
 
