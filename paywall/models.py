@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,25 @@ class PaywallSettings(models.Model):
 
     def __str__(self):
         return str(_("Paywall settings"))
+
+    def clean(self):
+        """Every reader who meets the wall has been nudged first, and the counts mean what
+        they say: a wall before the nudge would wall readers nobody had asked to register."""
+        errors = {}
+        for name in ("nudge_from", "wall_after"):
+            if getattr(self, name) is not None and getattr(self, name) < 1:
+                errors[name] = _("Use a whole number of 1 or more.")
+        nudge, wall = self.nudge_from, self.wall_after
+        if not errors and nudge is not None and wall is not None and nudge > wall:
+            errors["nudge_from"] = _(
+                "The nudge must come before the wall: nudge from article %(wall)s at the latest, "
+                "or allow more free articles."
+            ) % {"wall": wall}
+        parts = [part.strip() for part in self.suggested_amounts.split(",")]
+        if not all(part.isdigit() and int(part) > 0 for part in parts):
+            errors["suggested_amounts"] = _("Whole amounts above 0, separated by commas.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def amounts(self) -> list[int]:

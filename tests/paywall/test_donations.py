@@ -229,6 +229,43 @@ def test_the_funnel_page_shows_a_chart_and_the_conversion_rate(client, editor, m
     assert "% of register prompts led to a sign-up" in page
 
 
+def _settings_form(client) -> dict:
+    form = client.get("/admin/paywall/paywallsettings/add/").context["adminform"].form
+    data = {name: field.initial for name, field in form.fields.items()}
+    return {k: ("" if v is None else v) for k, v in data.items()} | {"enabled": "on"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "error"),
+    [
+        (
+            {"nudge_from": 11, "wall_after": 10},
+            "nudge_from",
+            "The nudge must come before the wall",
+        ),
+        ({"nudge_from": 0}, "nudge_from", "1 or more"),
+        ({"wall_after": 0}, "wall_after", "1 or more"),
+        ({"suggested_amounts": "5,ten,25"}, "suggested_amounts", "Whole amounts"),
+        ({"suggested_amounts": "0,10"}, "suggested_amounts", "Whole amounts"),
+    ],
+)
+def test_paywall_settings_that_do_not_add_up_are_a_form_error(
+    client, editor, change, field, error
+):
+    client.force_login(editor)
+    response = client.post("/admin/paywall/paywallsettings/add/", _settings_form(client) | change)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert error in " ".join(form.errors[field])
+    assert not PaywallSettings.objects.exists()
+
+
+def test_the_nudge_may_come_on_the_last_free_article(client, editor):
+    client.force_login(editor)
+    data = _settings_form(client) | {"nudge_from": 10, "wall_after": 10}
+    assert client.post("/admin/paywall/paywallsettings/add/", data).status_code == 302
+
+
 def test_editors_tune_the_paywall_in_the_admin(client, editor, writer):
     client.force_login(writer)
     assert client.get("/admin/paywall/paywallsettings/").status_code == 403
