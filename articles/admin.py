@@ -14,6 +14,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from articles import comments, curation, renditions, services
 from articles.images import image_prepare_upload
@@ -34,6 +35,7 @@ from articles.models import (
     Tag,
     WorkflowEvent,
 )
+from articles.revisions import WORD_DIFF_FIELDS, word_diff
 from articles.search import article_matching, article_matching_prefixes
 from newsroom import roles
 from newsroom.admin_readonly import NoAddMixin, ReadOnlyModelAdmin
@@ -222,8 +224,32 @@ def workflow_choices_for(user, article) -> list[tuple[str, str]]:
     return [(key, WORKFLOW_CHOICES[key]) for key in allowed]
 
 
+class RevisionChanges(HistoricalRecordContextHelper):
+    """The history's list of changes, with the words of the text compared, not its HTML."""
+
+    def context_for_delta_changes(self, delta):
+        rows = super().context_for_delta_changes(delta)
+        for row, change in zip(rows, delta.changes, strict=True):
+            if change.field in WORD_DIFF_FIELDS:
+                row["words"] = word_diff(change.old, change.new)
+        return rows
+
+
+def revision_changes(*, current, revision) -> list[dict]:
+    """What restoring `revision` would change in the words of the story as it is now."""
+    return [
+        {
+            "field": Article._meta.get_field(name).verbose_name,
+            "words": word_diff(getattr(current, name), getattr(revision, name)),
+        }
+        for name in WORD_DIFF_FIELDS
+        if getattr(current, name) != getattr(revision, name)
+    ]
+
+
 class ArticleAdminForm(forms.ModelForm):
-    workflow = forms.ChoiceField(label=_("Workflow"), initial="save")
+    # Not on the form that restores a revision, which changes content only.
+    workflow = forms.ChoiceField(label=_("Workflow"), initial="save", required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -259,9 +285,18 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
     inlines = [ArticleAuthorInline, CorrectionInline]
     readonly_fields = ["status_badge", "first_published_at", "updated_at", "preview", "audit"]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
-    fieldsets = [
+    content_fieldsets = [
         (None, {"fields": ["kicker", "section", "headline", "slug", "dek", "dateline"]}),
         (None, {"fields": ["body", "lead_image", "tags"]}),
+    ]
+    search_fieldsets = [
+        (
+            _("Search engines"),
+            {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
+        ),
+    ]
+    fieldsets = [
+        *content_fieldsets,
         (
             _("Publishing"),
             {
@@ -278,12 +313,11 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        (
-            _("Search engines"),
-            {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
-        ),
+        *search_fieldsets,
         (_("Audit trail"), {"classes": ["collapse"], "fields": ["audit"]}),
     ]
+    object_history_list_template = "admin/articles/article/object_history_list.html"
+    object_history_form_template = "admin/articles/article/object_history_form.html"
 
     def get_queryset(self, request):
         return (
@@ -325,14 +359,35 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
             return True
         return Article.objects.editable_by_writer(request.user).filter(pk=obj.pk).exists()
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return RevisionChanges(self.model, historical_record)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Restoring a revision saves the story as it stands now, so it needs the permission to
-        change it; simple_history asks only for the permission to view."""
-        if request.method == "POST":
-            article = self.get_object(request, unquote(object_id))
-            if article is None or not self.has_change_permission(request, article):
-                raise PermissionDenied
+        change it; simple_history asks only for the permission to view. The page shows what
+        restoring would change in the words."""
+        article = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and (
+            article is None or not self.has_change_permission(request, article)
+        ):
+            raise PermissionDenied
+        revision = get_object_or_404(self.model.history, id=object_id, history_id=version_id)
+        restores = []
+        if article is not None:
+            restores = revision_changes(current=article, revision=revision)
+        extra_context = {**(extra_context or {}), "restores": restores}
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _restoring(self, request) -> bool:
+        match = request.resolver_match
+        return match is not None and match.url_name == "articles_article_simple_history"
+
+    def get_fieldsets(self, request, obj=None):
+        """A revision brings back content only: its old status, times and flags are neither
+        shown nor posted."""
+        if self._restoring(request):
+            return [*self.content_fieldsets, *self.search_fieldsets]
+        return super().get_fieldsets(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj) and super().has_delete_permission(
@@ -394,7 +449,10 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
         return format_html("<ul>{}</ul>", rows)
 
     def save_model(self, request, obj, form, change):
-        services.article_save(article=obj, by=request.user)
+        if self._restoring(request):
+            services.article_revision_restore(article=obj, by=request.user)
+        else:
+            services.article_save(article=obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -116,6 +116,17 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
     return article
 
 
+@transaction.atomic
+def article_revision_restore(*, article: Article, by, now: datetime | None = None) -> Article:
+    """Bring back a revision's content: the story keeps its workflow state (as every edit
+    does) and, whoever restores, the editors' flags as they are now, since a revision's
+    "breaking" or "free" belonged to that moment, not to its words."""
+    stored = Article.objects.values(*EDITOR_FIELDS).get(pk=article.pk)
+    for name, value in stored.items():
+        setattr(article, name, value)
+    return article_save(article=article, by=by, now=now)
+
+
 def _set_status(article: Article, status: str, *fields: str) -> None:
     article.status = status
     article.save(update_fields=["status", *fields])

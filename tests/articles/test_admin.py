@@ -299,3 +299,35 @@ def test_editor_schedules_from_the_change_form(client, editor, settings):
     assert article.status == Status.SCHEDULED
     assert article.publish_at.isoformat() == "2031-01-01T08:00:00+00:00"
     assert not Article.objects.published().exists()
+
+
+def test_the_history_compares_the_body_s_words_not_its_html(client, editor):
+    opening = " ".join(f"word{n}" for n in range(40))
+    body = f"<p>{opening}</p><p>The ferry left at <strong>noon</strong> &amp; arrived late.</p>"
+    article = factories.article_create(by=editor, body=body)
+    first = article.history.get()
+    client.force_login(editor)
+    new_body = body.replace("<strong>noon</strong>", "<em>dawn</em>")
+    same = {name: getattr(article, name) for name in ("kicker", "headline", "slug", "dek")}
+    data = form_data(article.section, **same, body=new_body)
+    assert client.post(change_url(article), data).status_code == 302
+
+    history = lxml_html.fromstring(
+        client.get(f"/admin/articles/article/{article.pk}/history/").content.decode()
+    )
+    (diff,) = history.cssselect("[data-word-diff]")
+    assert [d.text for d in diff.cssselect("del")] == ["noon"]
+    assert [i.text for i in diff.cssselect("ins")] == ["dawn"]
+    shown = diff.text_content()
+    assert "<strong>" not in shown and "&amp;" not in shown and "& arrived late." in shown
+    assert "word39 The ferry left at" in shown and "word0 " not in shown  # context, cut
+    assert "…" in shown
+
+    revision = lxml_html.fromstring(
+        client.get(
+            f"/admin/articles/article/{article.pk}/history/{first.history_id}/"
+        ).content.decode()
+    )
+    (restores,) = revision.cssselect("[data-restore-changes] [data-word-diff]")
+    assert [d.text for d in restores.cssselect("del")] == ["dawn"]
+    assert [i.text for i in restores.cssselect("ins")] == ["noon"]

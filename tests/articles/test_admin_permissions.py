@@ -151,8 +151,31 @@ def test_editor_restores_an_old_revision_of_a_published_story(client, newsroom, 
     assert client.post(history_url(article, draft_revision), data).status_code == 302
     after = stored(article)
     assert after["headline"] == "Published headline"
-    assert after["status"] == Status.PUBLISHED and after["is_free"] is False
+    # Content only: the story stays published and free, as the editors have it now.
+    assert after["status"] == Status.PUBLISHED and after["is_free"] is True
     assert Article.objects.published().get() == article
+
+
+def test_restoring_a_revision_keeps_breaking_and_the_flags_for_an_editor(client, editor, section):
+    article = factories.article_create(by=editor, section=section, headline="Quiet start")
+    calm_revision = article.history.get()
+    article = Article.objects.get(pk=article.pk)
+    article.is_breaking = article.alert_at_go_live = True
+    article.headline = "Breaking now"
+    services.article_save(article=article, by=editor)
+    services.article_publish(article=article, by=editor)
+    client.force_login(editor)
+    form_page = client.get(history_url(article, calm_revision)).content.decode()
+    for field in ("is_breaking", "is_free", "alert_at_go_live", "publish_at", "workflow"):
+        assert f'name="{field}' not in form_page
+    assert "status-draft" not in form_page
+    data = posted(calm_revision.instance)
+    data = {k: v for k, v in data.items() if not k.startswith(("publish_at", "workflow"))}
+    assert client.post(history_url(article, calm_revision), data).status_code == 302
+    after = stored(article)
+    assert after["headline"] == "Quiet start"
+    assert after["is_breaking"] and after["alert_at_go_live"]
+    assert after["status"] == Status.PUBLISHED
 
 
 @matrix
