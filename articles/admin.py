@@ -400,10 +400,24 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
         return form
 
     def get_readonly_fields(self, request, obj=None):
+        """Those who cannot publish see the publish time and the editors' flags, and are
+        offered no input the services would ignore for them."""
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm("articles.publish_article"):
-            readonly += ["is_free", "is_breaking", "alert_at_go_live"]
+            readonly += ["publish_at", *services.EDITOR_FIELDS]
         return readonly
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        refusal = services.article_preview_refusal(article) if article else ""
+        extra_context = {**(extra_context or {}), "preview_refusal": refusal}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """No "changed successfully" beside the error of a workflow step that was refused."""
+        if level == messages.SUCCESS and getattr(request, "workflow_refused", False):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
@@ -475,19 +489,32 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
         try:
             steps[step]()
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            request.workflow_refused = True
+            reason = " ".join(getattr(error, "messages", [str(error)]))
+            messages.error(
+                request,
+                _("Your changes were saved, but “%(step)s” was refused: %(reason)s")
+                % {"step": WORKFLOW_CHOICES[step], "reason": reason},
+            )
 
     def _bulk(self, request, queryset, service, done_message):
-        done = 0
+        """One message: a success only when every story went through, else what was done
+        and why each other story was refused."""
+        done, refused = 0, []
         for article in queryset:
             try:
                 service(article=article, by=request.user)
             except (ValidationError, PermissionDenied) as error:
-                messages.warning(request, f"{article}: {' '.join(error.messages)}")
+                reason = " ".join(getattr(error, "messages", [str(error)]))
+                refused.append(f"{article}: {reason}")
             else:
                 done += 1
-        if done:
-            messages.success(request, done_message % {"count": done})
+        summary = done_message % {"count": done}
+        if not refused:
+            messages.success(request, summary)
+            return
+        level = messages.warning if done else messages.error
+        level(request, " ".join([str(summary), str(_("Refused:")), *refused]))
 
     @admin.action(description=_("Submit selected drafts for review"))
     def submit_selected(self, request, queryset):
@@ -518,8 +545,12 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
         if request.POST.get("revoke"):
             services.article_preview_revoke(article=article, by=request.user)
             messages.success(request, _("The shared preview link no longer works."))
-        else:
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        try:
             services.article_preview_share(article=article, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
             messages.success(request, _("A new shared preview link was created."))
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 

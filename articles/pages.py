@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -55,7 +55,7 @@ FRONT_SCOPES = (FRONT, CHROME)
 # This process's anonymous home page: (versions key, unix time it goes stale, body).
 _anonymous_home: dict[str, tuple[str, float, bytes]] = {}
 # In the cache keys: a deploy that changes what is stored must not read the old entries.
-PAGE_SHELL_FORMAT = 8
+PAGE_SHELL_FORMAT = 9
 
 
 class ArticleRef(NamedTuple):
@@ -85,11 +85,21 @@ class ArticleFacts:
 
 
 # The slots of each kind of shell, in page order. Anonymous and registered readers each share
-# one shell per article; a preview is rendered for the one editor who asks.
+# one shell per article; a preview is rendered for the one editor who asks. Staff links are a
+# slot of the signed-in shells only: an anonymous reader is never staff, so the anonymous shell
+# has no slot for them and costs nothing more.
 SHELL_SLOTS = {
     "anonymous": ("rest", "prompts", "messages", "related"),
-    "registered": ("rest", "prompts", "messages", "comment_form", "related", "alerts_form"),
-    "preview": ("rest", "prompts", "related"),
+    "registered": (
+        "staff",
+        "rest",
+        "prompts",
+        "messages",
+        "comment_form",
+        "related",
+        "alerts_form",
+    ),
+    "preview": ("staff", "rest", "prompts", "related"),
 }
 
 # Counted for the tests: editing one story must render no other story's shell.
@@ -166,9 +176,21 @@ def _article_page(request, shell: PageShell, access: Access, related: str) -> Ht
 def _slot_html(request, article: ArticleRef, name: str, access: Access) -> str:
     if name == "prompts":
         return access.prompts_html(article_id=article.pk, path=request.path)
+    if name == "staff":
+        return _staff_html(request.user, article.pk)
     if not get_messages(request):
         return ""
     return render_to_string("accounts/messages.html", {}, request)
+
+
+def _staff_html(user, article_id: int) -> str:
+    """The header's links to the admin, and to this story's form for who may change it."""
+    if not user.is_staff:
+        return ""
+    edit_url = None
+    if user.has_perm("articles.change_article"):
+        edit_url = reverse("admin:articles_article_change", args=[article_id])
+    return render_to_string("includes/staff_links.html", {"edit_url": edit_url})
 
 
 def _forms_html(request, facts: ArticleFacts) -> dict[str, bytes]:

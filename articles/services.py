@@ -219,9 +219,27 @@ def _article_go_live(*, article_id: int, now: datetime) -> bool:
     return True
 
 
+# What a shared link shows (articles/views.py): a live story's link leads to its public page.
+SHARED_PREVIEW_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED)
+
+
+def article_preview_refusal(article: Article) -> str:
+    """Why a shared preview link of this story would lead nowhere; empty if it leads to the
+    story (a live one's, to its public page)."""
+    if not article.is_live() and article.status not in SHARED_PREVIEW_STATUSES:
+        return _(
+            "An unpublished story cannot be previewed by a shared link; publish or schedule "
+            "it again first."
+        )
+    return ""
+
+
 @transaction.atomic
 def article_preview_share(*, article: Article, by) -> str:
     """A secret link that shows the draft without login, until revoked."""
+    refusal = article_preview_refusal(article)
+    if refusal:
+        raise ValidationError(refusal)
     article.preview_token = secrets.token_urlsafe(32)
     article.save(update_fields=["preview_token"])
     _event(article, Action.PREVIEW_SHARED, by)

@@ -9,14 +9,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from articles import pages, selectors
+from articles import pages, selectors, services
 from articles.models import (
     Article,
     Author,
     NewsroomPage,
     Section,
     SlugRedirect,
-    Status,
     Tag,
 )
 from articles.search import SearchFilters, article_search
@@ -28,7 +27,6 @@ PAGE_SIZE = 20
 MAX_PAGES = 500
 # What a shared preview link shows: a story that has not gone out (a scheduled one until its
 # moment).
-PREVIEW_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED)
 
 
 @require_safe
@@ -170,6 +168,6 @@ def shared_preview(request, token):
     article = get_object_or_404(queryset, preview_token=token)
     if article.is_live():
         return redirect(article)
-    if article.status not in PREVIEW_STATUSES:
+    if article.status not in services.SHARED_PREVIEW_STATUSES:
         raise Http404
     return _render_preview(request, article)
