@@ -316,6 +316,7 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
         *search_fieldsets,
         (_("Audit trail"), {"classes": ["collapse"], "fields": ["audit"]}),
     ]
+    object_history_template = "admin/articles/article/object_history.html"
     object_history_list_template = "admin/articles/article/object_history_list.html"
     object_history_form_template = "admin/articles/article/object_history_form.html"
 

@@ -47,3 +47,7 @@ CI = env.bool("CI", default=False)  # noqa: F405
 LOAD_TEST_SECONDS = env.int("LOAD_TEST_SECONDS", default=10)  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Where the browser tests save their screenshots (tests/integration/browser/conftest.py);
+# empty: a folder under pytest's basetemp.
+TEST_ARTIFACTS_DIR = os.environ.get("NEWSROOM_TEST_ARTIFACTS", "")

@@ -11,17 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin_readonly import ReadOnlyModelAdmin
 from paywall import selectors, services
+from paywall.funnel_chart import funnel_chart
 from paywall.meters.base import EVENTS
 from paywall.models import Donor, FunnelDay, PaywallSettings
-
-CHART_WIDTH, CHART_HEIGHT = 720, 200
-CHART_SERIES = [
-    ("views", "#6b7280"),
-    ("nudges", "#2563eb"),
-    ("walls", "#dc2626"),
-    ("signups", "#16a34a"),
-    ("donation_clicks", "#ca8a04"),
-]
 
 
 @admin.register(PaywallSettings)
@@ -64,23 +56,6 @@ class PaywallSettingsAdmin(admin.ModelAdmin):
         services.paywall_settings_save(rules=obj)
 
 
-def chart_lines(rows: list[dict]) -> list[dict]:
-    """Polyline points of each series, scaled into the chart's box (server-rendered SVG)."""
-    top = max([r[name] for r in rows for name, _colour in CHART_SERIES] + [1])
-    step = CHART_WIDTH / max(len(rows) - 1, 1)
-    return [
-        {
-            "name": FunnelDay._meta.get_field(name).verbose_name,
-            "colour": colour,
-            "points": " ".join(
-                f"{i * step:.1f},{CHART_HEIGHT - r[name] * CHART_HEIGHT / top:.1f}"
-                for i, r in enumerate(rows)
-            ),
-        }
-        for name, colour in CHART_SERIES
-    ]
-
-
 @admin.register(FunnelDay)
 class FunnelAdmin(ReadOnlyModelAdmin):
     """The funnel as a page: a chart per day, totals, conversion, and the top articles."""
@@ -92,6 +67,7 @@ class FunnelAdmin(ReadOnlyModelAdmin):
         since = timezone.localdate() - timedelta(days=days - 1)
         rows = selectors.funnel_by_day(since=since)
         totals = {name: sum(r[name] for r in rows) for name in EVENTS}
+        names = {name: FunnelDay._meta.get_field(name).verbose_name for name in EVENTS}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -100,9 +76,8 @@ class FunnelAdmin(ReadOnlyModelAdmin):
             "totals": totals,
             "conversion": selectors.conversion_rate(rows),
             "articles": selectors.funnel_by_article(since=since),
-            "lines": chart_lines(rows),
-            "width": CHART_WIDTH,
-            "height": CHART_HEIGHT,
+            "chart": funnel_chart(rows, names),
+            "events": [(name, names[name]) for name in EVENTS],
             "article_admin": reverse("admin:articles_article_changelist"),
         }
         return TemplateResponse(request, "paywall/admin_funnel.html", context)
