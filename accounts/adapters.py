@@ -42,21 +42,24 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
         return f"{address_key}:{client_key(request)}"
 
     def pre_authenticate(self, request, **credentials):
-        """Every password try counts against its address, from whatever client, until it
-        turns out right (`_rollback_login_failed_rl_usage`): past
-        ACCOUNTS_LOGIN_FAILED_PER_ADDRESS wrong ones in the window, the address signs in by
-        emailed code or a reset only, which starts its count again. A limited sign-in gets
-        the 429 page (templates/429.html), which says so, rather than a form error."""
-        self._address_limit = _address_limit_name(credentials)
-        limit, window = settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS
-        if not ratelimit.hit(name=self._address_limit, limit=limit, window=window):
-            raise ImmediateHttpResponse(respond_429(request))
+        """Every password try that the per-client limits let through also counts against
+        its address, from whatever client, until it turns out right
+        (`_rollback_login_failed_rl_usage`): past ACCOUNTS_LOGIN_FAILED_PER_ADDRESS wrong
+        ones in the window, the address signs in by emailed code or a reset only, which
+        starts its count again. One client alone stays under it (5 in five minutes is 60 an
+        hour), so it takes many to lock an address. A limited sign-in gets the 429 page
+        (templates/429.html), which says so, rather than a form error."""
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError as error:
             if error.code == "too_many_login_attempts":
                 raise ImmediateHttpResponse(respond_429(request)) from error
             raise
+        self._address_limit = _address_limit_name(credentials)
+        limit, window = settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS
+        if not ratelimit.hit(name=self._address_limit, limit=limit, window=window):
+            super()._rollback_login_failed_rl_usage()
+            raise ImmediateHttpResponse(respond_429(request))
 
     def _rollback_login_failed_rl_usage(self):
         super()._rollback_login_failed_rl_usage()

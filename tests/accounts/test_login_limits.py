@@ -179,3 +179,14 @@ def test_an_ipv6_client_is_one_client_across_its_64(limits, verified_editor):
 def test_the_limiter_s_client_key(settings, address, key):
     settings.TRUSTED_PROXY_COUNT = 0
     assert client_key(RequestFactory().get("/", REMOTE_ADDR=address)) == key
+
+
+@pytest.mark.django_db
+def test_tries_refused_by_the_client_s_own_limit_do_not_count_for_the_address(
+    backstop, verified_editor
+):
+    hammering = behind_our_proxy("198.51.100.80")
+    answers = [sign_in(hammering, verified_editor.email, "wrong").status_code for _ in range(20)]
+    assert answers == [200] * 5 + [429] * 15
+    owner = behind_our_proxy("192.0.2.81")
+    assert sign_in(owner, verified_editor.email, PASSWORD).status_code == 302
