@@ -224,6 +224,10 @@ def workflow_choices_for(user, article) -> list[tuple[str, str]]:
     return [(key, WORKFLOW_CHOICES[key]) for key in allowed]
 
 
+def refusal_reason(error: ValidationError | PermissionDenied) -> str:
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
 class RevisionChanges(HistoricalRecordContextHelper):
     """The history's list of changes, with the words of the text compared, not its HTML."""
 
@@ -491,11 +495,10 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
             steps[step]()
         except (ValidationError, PermissionDenied) as error:
             request.workflow_refused = True
-            reason = " ".join(getattr(error, "messages", [str(error)]))
             messages.error(
                 request,
                 _("Your changes were saved, but “%(step)s” was refused: %(reason)s")
-                % {"step": WORKFLOW_CHOICES[step], "reason": reason},
+                % {"step": WORKFLOW_CHOICES[step], "reason": refusal_reason(error)},
             )
 
     def _bulk(self, request, queryset, service, done_message):
@@ -506,8 +509,7 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
             try:
                 service(article=article, by=request.user)
             except (ValidationError, PermissionDenied) as error:
-                reason = " ".join(getattr(error, "messages", [str(error)]))
-                refused.append(f"{article}: {reason}")
+                refused.append(f"{article}: {refusal_reason(error)}")
             else:
                 done += 1
         summary = done_message % {"count": done}
