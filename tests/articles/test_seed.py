@@ -60,7 +60,8 @@ def test_without_accounts_the_newsroom_itself_publishes_the_demo(settings):
     call_command("seed_demo", "--no-accounts", "--articles", "20", verbosity=0)
     assert Article.objects.published().count() >= 50
     assert Article.objects.filter(slug__startswith="generated-").count() == 20
-    assert Article.objects.get(status=Status.SCHEDULED).events.get(action="scheduled").actor is None
+    scheduled = Article.objects.get(status=Status.SCHEDULED)
+    assert scheduled.events.get(action="scheduled").actor is None
 
 
 def test_generated_sections_and_stories_add_up_on_a_second_run(settings):
