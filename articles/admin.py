@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -35,6 +36,7 @@ from articles.models import (
     WorkflowEvent,
 )
 from articles.search import article_matching, article_matching_prefixes
+from articles.versions import article_conflict
 from newsroom import roles
 from newsroom.admin_readonly import NoAddMixin, ReadOnlyModelAdmin
 from newsroom.paging import CappedPaginator
@@ -224,9 +226,20 @@ def workflow_choices_for(user, article) -> list[tuple[str, str]]:
 
 class ArticleAdminForm(forms.ModelForm):
     workflow = forms.ChoiceField(label=_("Workflow"), initial="save")
+    # The stored version when the form was shown (also on a revision's page, whose instance
+    # carries its old one): the service refuses a save made on an older one.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            stored = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            self.initial["base_version"] = stored.first()
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            self._version_check(cleaned.get("base_version") or self.initial["base_version"])
         scheduling = cleaned.get("workflow") == "schedule"
         if scheduling and not cleaned.get("publish_at"):
             self.add_error("publish_at", _("Set the moment the story should go live."))
@@ -234,6 +247,29 @@ class ArticleAdminForm(forms.ModelForm):
             # Only the workflow moves the publish time (see services.WORKFLOW_FIELDS).
             self.add_error("publish_at", _("Choose “Save and schedule” to set a new time."))
         return cleaned
+
+    def _version_check(self, version: int) -> None:
+        """A form opened before someone else's save is refused here, with what they did and
+        a link to their version; the row stays locked until this request's save. The form
+        comes back with the writer's text and the stored version: saving it again is a choice
+        made knowingly, and replaces theirs."""
+        self.instance.version = version
+        conflict = article_conflict(article_id=self.instance.pk, base_version=version)
+        if conflict is None:
+            return
+        change_url = reverse("admin:articles_article_change", args=[self.instance.pk])
+        self.add_error(
+            None,
+            format_html(
+                '{} <a href="{}" target="_blank" rel="noopener">{}</a> {}',
+                str(conflict),
+                change_url,
+                _("Open their version in a new tab"),
+                _("to compare; your text is still below. Saving again replaces theirs."),
+            ),
+        )
+        self.data = self.data.copy()
+        self.data["base_version"] = conflict.version
 
 
 @admin.register(Article)
@@ -267,6 +303,7 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
             {
                 "fields": [
                     "workflow",
+                    "base_version",
                     "status_badge",
                     "publish_at",
                     "first_published_at",
@@ -332,7 +369,9 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
             article = self.get_object(request, unquote(object_id))
             if article is None or not self.has_change_permission(request, article):
                 raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # As the change form's: the version check's lock lasts until the restore is saved.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj) and super().has_delete_permission(

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.images import body_pictures_complete
-from articles.models import Article, SlugRedirect, Status, WorkflowEvent
+from articles.models import Article, ArticleAutosave, SlugRedirect, Status, WorkflowEvent
 from articles.sanitize import sanitize_body
 from articles.scopes import stories_scopes
 from articles.search_index import article_search_document_refresh
 from articles.signals import article_unpublished, article_went_live
+from articles.versions import article_version_check
 from newsroom.page_cache import scopes_changed
 from newsroom.roles import is_writer_only
 
@@ -92,14 +93,18 @@ def _keep_editor_choices(article: Article, *, by, creating: bool) -> None:
 @transaction.atomic
 def article_save(*, article: Article, by, now: datetime | None = None) -> Article:
     """Create or update an article's content; the workflow fields are not touched here, nor,
-    by a writer, the editors' flags."""
+    by a writer, the editors' flags. An update made on an older version than the stored one
+    raises ArticleChangedMeanwhile (articles/versions.py) and changes nothing."""
     creating = article.pk is None
     _keep_editor_choices(article, by=by, creating=creating)
     article.body = body_pictures_complete(sanitize_body(article.body))
     article.updated_at = now or timezone.now()
+    article.updated_by = by
     if creating:
         article.created_by = by
     else:
+        article_version_check(article=article)
+        article.version += 1
         old_slug = _keep_workflow_state(article)
     # Only a live story is shown anywhere (an edit never changes whether it is). The lists it
     # was in before the edit and those it is in once committed (the admin saves its topics
@@ -113,6 +118,8 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
         _event(article, Action.CREATED, by)
     else:
         slug_redirect_keep(article=article, old_slug=old_slug)
+    if by is not None:
+        ArticleAutosave.objects.filter(article=article, user=by).delete()  # saved for real
     if shown:
         transaction.on_commit(lambda: scopes_changed(shown_in | stories_scopes([article.pk])))
     return article
