@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import comments, curation, renditions, services
+from articles import comments, curation, editing_views, renditions, services
 from articles.images import image_prepare_upload
 from articles.models import (
     Article,
@@ -232,7 +232,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if getattr(self.instance, "restored", False):  # an autosave brought back
+            self.initial["base_version"] = self.instance.version
+        elif self.instance.pk:
             stored = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
             self.initial["base_version"] = stored.first()
 
@@ -276,6 +278,11 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_badge", "section", "byline", "publish_at", "updated_at"]
+
+    class Media:
+        css = {"all": ["admin/editor/editing.css"]}
+        js = ["admin/editor/autosave.js", "admin/editor/presence.js"]
+
     list_filter = [
         QueueFilter,
         "status",
@@ -487,10 +494,33 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
 
     def get_urls(self):
         share = self.admin_site.admin_view(require_POST(self.share_preview_view))
+        autosave = self.admin_site.admin_view(require_POST(editing_views.autosave_view))
+        present = self.admin_site.admin_view(require_POST(self.presence_view))
         return [
             path("<int:pk>/preview-link/", share, name="articles_article_preview_link"),
+            path("<int:pk>/autosave/", autosave, name="articles_article_autosave"),
+            path("<int:pk>/presence/", present, name="articles_article_presence"),
             *super().get_urls(),
         ]
+
+    def presence_view(self, request, pk):
+        queryset = self.get_queryset(request)
+        return editing_views.presence_view(request, pk, article_queryset=queryset)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The story, with this person's newer autosave on it when they asked for it back."""
+        article = super().get_object(request, object_id, from_field)
+        restoring = request.GET.get(editing_views.RESTORE_PARAMETER) == "restore"
+        if article is not None and request.method == "GET" and restoring:
+            article.restored = editing_views.autosave_restore(article, request.user)
+        return article
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and editing_views.RESTORE_PARAMETER not in request.GET:
+            article = self.get_object(request, unquote(object_id))
+            if article is not None and self.has_change_permission(request, article):
+                editing_views.autosave_offer(request, article)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def share_preview_view(self, request, pk):
         article = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -81,13 +81,44 @@ def _keep_editor_choices(article: Article, *, by, creating: bool) -> None:
         for name in EDITOR_FIELDS:
             setattr(article, name, Article._meta.get_field(name).get_default())
         return
-    stored = (
-        Article.objects.editable_by_writer(by).filter(pk=article.pk).values(*EDITOR_FIELDS).first()
-    )
+    for name, value in _writers_story(article.pk, by=by).items():
+        setattr(article, name, value)
+
+
+def _writers_story(article_id: int, *, by) -> dict:
+    """The editors' flags of a story this writer may change, or PermissionDenied."""
+    editable = Article.objects.editable_by_writer(by).filter(pk=article_id)
+    stored = editable.values(*EDITOR_FIELDS).first()
     if stored is None:
         raise PermissionDenied(_("You can change only your own stories before they go out."))
-    for name, value in stored.items():
-        setattr(article, name, value)
+    return stored
+
+
+# What the form's autosave keeps: the text a person types, not choices or workflow.
+AUTOSAVED_FIELDS = ("headline", "slug", "kicker", "dek", "dateline", "body")
+AUTOSAVE_MAX_CHARS = 1_000_000
+
+
+@transaction.atomic
+def article_autosave(
+    *, article_id: int, by, fields: dict, base_version: int, now: datetime | None = None
+) -> ArticleAutosave:
+    """Keep what `by` is typing in the story's one autosave slot of theirs: no revision, no
+    publication, no page or list moved. The same people as article_save's may do it: staff
+    who may change stories, and writers only on their own stories before they go out."""
+    _require(by, "articles.change_article")
+    if is_writer_only(by):
+        _writers_story(article_id, by=by)
+    elif not Article.objects.filter(pk=article_id).exists():
+        raise PermissionDenied(_("This story no longer exists."))
+    kept = {name: str(fields.get(name, ""))[:AUTOSAVE_MAX_CHARS] for name in AUTOSAVED_FIELDS}
+    kept["body"] = sanitize_body(kept["body"])
+    autosave, _created = ArticleAutosave.objects.update_or_create(
+        article_id=article_id,
+        user=by,
+        defaults={"fields": kept, "base_version": base_version, "saved_at": now or timezone.now()},
+    )
+    return autosave
 
 
 @transaction.atomic
