@@ -30,6 +30,9 @@ BODY_EDITOR_EXTENSIONS = {
     "Figure": True,
     "Caption": True,
     "History": True,
+    # Ours (static/admin/editor/, declared in settings.DJANGO_PROSE_EDITOR_EXTENSIONS).
+    "KeepPictures": True,
+    "CleanPaste": True,
 }
 
 
