@@ -1,10 +1,13 @@
 """The change form's autosave slot and presence line, through their endpoints."""
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles import presence
 from articles.models import Article, ArticleAutosave
+from articles.scopes import stories_scopes
+from newsroom.page_cache import VERSION_PREFIX, scopes_versions
 from tests import factories
 from tests.articles.test_admin import change_url, form_data
 
@@ -33,6 +36,19 @@ def test_autosaves_fill_one_slot_and_change_nothing_readers_or_the_history_see(c
     assert (autosave.user, autosave.base_version) == (writer, 1)
     assert Article.objects.values().get(pk=article.pk) == stored
     assert article.history.count() == 1
+
+
+def test_an_autosave_of_a_live_story_moves_none_of_the_scopes_readers_pages_follow(
+    client, editor, django_capture_on_commit_callbacks
+):
+    article = factories.article_published(by=editor)
+    scopes = stories_scopes([article.pk], front=True)
+    before = {VERSION_PREFIX + name: v for name, v in scopes_versions(scopes).items()}
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        client.post(autosave_url(article), typed(article, body="<p>Not yet for readers</p>"))
+    assert queued == []
+    assert cache.get_many(before) == before
 
 
 @pytest.mark.parametrize("whose", ["a colleague's draft", "their own published story"])
