@@ -112,13 +112,18 @@ def article_autosave(
     elif not Article.objects.filter(pk=article_id).exists():
         raise PermissionDenied(_("This story no longer exists."))
     kept = {name: str(fields.get(name, ""))[:AUTOSAVE_MAX_CHARS] for name in AUTOSAVED_FIELDS}
-    kept["body"] = sanitize_body(kept["body"])
+    # As a save stores it (full_clean sanitises once more), so that it compares with it.
+    kept["body"] = Article._meta.get_field("body").clean(_body_clean(kept["body"]), None)
     autosave, _created = ArticleAutosave.objects.update_or_create(
         article_id=article_id,
         user=by,
         defaults={"fields": kept, "base_version": base_version, "saved_at": now or timezone.now()},
     )
     return autosave
+
+
+def _body_clean(body: str) -> str:
+    return body_pictures_complete(sanitize_body(body))
 
 
 @transaction.atomic
@@ -128,7 +133,7 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
     raises ArticleChangedMeanwhile (articles/versions.py) and changes nothing."""
     creating = article.pk is None
     _keep_editor_choices(article, by=by, creating=creating)
-    article.body = body_pictures_complete(sanitize_body(article.body))
+    article.body = _body_clean(article.body)
     article.updated_at = now or timezone.now()
     article.updated_by = by
     if creating:

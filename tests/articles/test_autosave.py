@@ -116,3 +116,15 @@ def test_presence_of_a_story_a_writer_cannot_see_is_refused(client, writer):
     article = factories.article_create(by=factories.writer_factory())
     client.force_login(writer)
     assert client.post(f"/admin/articles/article/{article.pk}/presence/").status_code == 403
+
+
+def test_an_autosave_that_holds_what_was_saved_is_not_offered(client, editor):
+    photo = factories.ImageFactory()
+    body = f'<p>Text.</p><img src="{photo.file.url}" alt="Boats">'
+    article = factories.article_create(by=editor, body=body)
+    client.force_login(editor)
+    client.post(
+        autosave_url(article), typed(article, body=body, slug=article.slug, dek=article.dek)
+    )
+    assert ArticleAutosave.objects.exists()
+    assert "Your autosave" not in client.get(change_url(article)).content.decode()

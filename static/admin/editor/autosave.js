@@ -14,7 +14,11 @@
     // A form brought back from an autosave holds what the stored story does not.
     let unsaved = new URLSearchParams(location.search).get("autosave") === "restore";
     let submitting = false;
-    form.addEventListener("submit", function () { submitting = true; });
+    let timer = null;
+    form.addEventListener("submit", function () {
+      submitting = true;
+      clearTimeout(timer); // the save itself empties the slot
+    });
     window.addEventListener("beforeunload", function (event) {
       if (unsaved && !submitting) {
         event.preventDefault();
@@ -33,13 +37,12 @@
     status.dataset.autosaveStatus = "";
     const submitRow = form.querySelector(".submit-row");
     (submitRow || form).before(status);
-    let timer = null;
     let pendingSince = 0;
     let notSent = false;
 
     function changed() {
       unsaved = true;
-      if (!story) return;
+      if (!story || submitting) return;
       notSent = true;
       const now = Date.now();
       pendingSince = pendingSince || now;
