@@ -14,7 +14,7 @@ const { Plugin, PluginKey } = pm.state
 const HEADINGS = { h1: "h2", h2: "h3", h3: "h4", h4: "h4", h5: "h4", h6: "h4" }
 const WORD_HEADINGS = { MsoTitle: "h2", MsoSubtitle: "h3", MsoHeading1: "h2", MsoHeading2: "h3" }
 const KEPT = { ul: "ul", ol: "ol", li: "li", blockquote: "blockquote", hr: "hr", sub: "sub", sup: "sup" }
-const BLOCKS = new Set(["p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "hr"])
+const BLOCKS = new Set(["p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "hr", "figure"])
 const DROPPED = new Set([
   "script", "style", "meta", "link", "title", "head", "xml", "template", "iframe", "object",
   "embed", "svg", "math", "form", "input", "button", "select", "textarea", "colgroup", "col",
@@ -91,6 +91,8 @@ class Cleaner {
     if (tag === "img") return this.picture(node)
     if (tag === "br") return [this.doc.createElement("br")]
     if (tag === "table") return this.table(node)
+    if (tag === "figure") return this.figure(node)
+    if (tag === "figcaption") return [this.element("figcaption", this.children(node))]
     if (tag === "a") {
       const href = node.getAttribute("href") && safeLink(node.getAttribute("href"))
       if (!href) return this.children(node)
@@ -163,6 +165,15 @@ class Cleaner {
     return [picture]
   }
 
+  /* A figure is its picture: without one (from another site), its caption is a paragraph. */
+  figure(node) {
+    const inside = this.children(node)
+    const picture = inside.find((child) => child.localName === "img")
+    const caption = inside.find((child) => child.localName === "figcaption")
+    if (picture) return [this.element("figure", caption ? [picture, caption] : [picture])]
+    return caption ? [this.element("p", [...caption.childNodes])] : []
+  }
+
   /* One paragraph per row, its cells' text parted by a bar. */
   table(node) {
     const rows = []
@@ -221,6 +232,8 @@ function tidy(root) {
 }
 
 export function cleanPastedHTML(html) {
+  // A copy from this editor (or another of the site's) is in the editor's own structure.
+  if (/<[^>]+\sdata-pm-slice=/.test(html)) return html
   const fragment = /<!--StartFragment-->([\s\S]*)<!--EndFragment-->/.exec(html)
   const source = new DOMParser().parseFromString(fragment ? fragment[1] : html, "text/html")
   const out = document.implementation.createHTMLDocument("")

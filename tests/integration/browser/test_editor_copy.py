@@ -177,8 +177,8 @@ def test_an_autosaved_draft_is_offered_back_after_the_page_is_closed(browser, li
     page.screenshot(path=str(SHOTS / "autosave-restored.png"), full_page=True)
 
 
-def pasted(browser, live_server, editor, fixture: str) -> lxml_html.HtmlElement:
-    """The body as saved after pasting the clipboard HTML into an empty story."""
+def pasted(browser, live_server, editor, clipboard: str, *, shot: str) -> lxml_html.HtmlElement:
+    """The body as saved after pasting the clipboard HTML into a new paragraph of a story."""
     article = factories.article_create(by=editor, body="<p>Start.</p>")
     page = story_form(signed_in(browser, live_server, editor), live_server, article)
     problems = []
@@ -186,11 +186,8 @@ def pasted(browser, live_server, editor, fixture: str) -> lxml_html.HtmlElement:
     page.locator(f"{EDITOR} p").last.click()
     page.keyboard.press("End")
     page.keyboard.press("Enter")  # into a new paragraph, as a writer pastes a whole text
-    clipboard = (CLIPBOARD / fixture).read_text()
     page.evaluate(PASTE, [clipboard, re.sub(r"<[^>]+>", " ", clipboard)])
-    page.screenshot(
-        path=str(SHOTS / f"pasted-{fixture.removesuffix('.html')}.png"), full_page=True
-    )
+    page.screenshot(path=str(SHOTS / f"pasted-{shot}.png"), full_page=True)
     page.locator("[name=_continue]").click()
     page.locator(".messagelist .success").wait_for()
     assert not [problem for problem in problems if "paste" in problem.lower()]
@@ -216,7 +213,8 @@ def assert_clean(saved) -> None:
 
 
 def test_a_google_docs_paste_keeps_its_structure_and_only_its_bold(browser, live_server, editor):
-    saved = pasted(browser, live_server, editor, "google_docs.html")
+    clipboard = (CLIPBOARD / "google_docs.html").read_text()
+    saved = pasted(browser, live_server, editor, clipboard, shot="google-docs")
     assert_clean(saved)
     assert blocks_of(saved) == [
         ("p", "Start."),
@@ -241,7 +239,8 @@ def test_a_google_docs_paste_keeps_its_structure_and_only_its_bold(browser, live
 
 
 def test_a_word_paste_has_real_lists_headings_and_no_empty_picture(browser, live_server, editor):
-    saved = pasted(browser, live_server, editor, "word.html")
+    clipboard = (CLIPBOARD / "word.html").read_text()
+    saved = pasted(browser, live_server, editor, clipboard, shot="word")
     assert_clean(saved)
     assert blocks_of(saved) == [
         ("p", "Start."),
@@ -269,3 +268,24 @@ def test_a_word_paste_has_real_lists_headings_and_no_empty_picture(browser, live
     ]
     assert [words(i.text_content()) for i in saved.iter("em")] == ["old town"]
     assert saved.xpath("//a/@href") == ["https://river.example.org/levels"]
+
+
+def test_a_web_page_paste_keeps_the_site_s_own_pictures_only(browser, live_server, editor):
+    photo = factories.ImageFactory()
+    clipboard = (
+        '<meta charset="utf-8"><article class="story"><h2 class="headline">From the wire</h2>'
+        '<figure class="lead"><img src="https://cdn.other.example/photo.jpg" alt="Theirs">'
+        '<figcaption class="credit">Their caption</figcaption></figure>'
+        f'<p class="lede">A paragraph.</p><figure><img src="{photo.file.url}" alt="Ours">'
+        "<figcaption>Our caption</figcaption></figure></article>"
+    )
+    saved = pasted(browser, live_server, editor, clipboard, shot="web-page")
+    assert blocks_of(saved) == [
+        ("p", "Start."),
+        ("h3", "From the wire"),
+        ("p", "Their caption"),
+        ("p", "A paragraph."),
+        ("figure", "Our caption"),
+    ]
+    assert saved.xpath("//img/@src") == [photo.file.url]
+    assert not saved.xpath("//*[@class]")
