@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # The local run is production-like (DEBUG off, gunicorn, WhiteNoise) but plain HTTP on loopback.
-LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
+# Emails link to SITE_URL (they have no request to take the address from).
+LOCAL_ENV = SECURE=false DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://127.0.0.1:$(PORT)
 # The local database, mail, broker messages and secret key live here, the owner's only: the
 # folder is mode 700 and the processes that write in it run with umask 077 (so does bin/serve).
 VAR_DIR ?= var
@@ -37,7 +38,7 @@ run: install $(VAR_DIR)/secret_key migrate
 
 dev: install migrate
 	$(OWNER_ONLY) DEBUG=true SECURE=false $(BIN)/python manage.py seed_demo
-	$(OWNER_ONLY) DEBUG=true SECURE=false CELERY_TASK_ALWAYS_EAGER=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(OWNER_ONLY) DEBUG=true SECURE=false SITE_URL=http://127.0.0.1:$(PORT) CELERY_TASK_ALWAYS_EAGER=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings, PostgreSQL (newsroom_bench) and Redis (db 9) on this machine, measured
 # with wrk; see docs/benchmarks.md. BENCH_ARGS="--seconds 60" for longer runs.

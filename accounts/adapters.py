@@ -1,4 +1,6 @@
 import hashlib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -8,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from newsroom import mail_caps, ratelimit
 from newsroom.client import client_address, client_key
+from newsroom.links import absolute_url, site_url_rebased
 
 
 def _address_limit_name(credentials) -> str:
@@ -79,4 +82,31 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
         caps (newsroom/mail_caps.py), and a capped one is silently not sent."""
         kind = template_prefix.rsplit("/", 1)[-1]
         if mail_caps.mail_allowed(to=email, kind=kind):
-            super().send_mail(template_prefix, email, context)
+            super().send_mail(template_prefix, email, self._on_site(context))
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{settings.SITE_NAME}] {subject}"
+
+    def _on_site(self, context: dict) -> dict:
+        """allauth builds a mail's links (`password_reset_url`, `signup_url`...) from the
+        request's host and signs it with the sites framework's row (example.com): both come
+        from SITE_URL and SITE_NAME, as in every other email."""
+        site = MailSite(
+            name=settings.SITE_NAME,
+            domain=urlsplit(absolute_url("/", request=self.request)).netloc,
+        )
+        return {
+            "current_site": site,
+            **{
+                key: site_url_rebased(value)
+                if key.endswith("_url") and isinstance(value, str)
+                else value
+                for key, value in context.items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class MailSite:
+    name: str
+    domain: str

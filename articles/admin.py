@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from articles import comments, curation, renditions, services
+from articles import comments, curation, editing_views, renditions, services
 from articles.images import image_prepare_upload
 from articles.models import (
     Article,
@@ -37,6 +38,7 @@ from articles.models import (
 )
 from articles.revisions import WORD_DIFF_FIELDS, word_diff
 from articles.search import article_matching, article_matching_prefixes
+from articles.versions import article_conflict
 from newsroom import roles
 from newsroom.admin_readonly import NoAddMixin, ReadOnlyModelAdmin
 from newsroom.paging import CappedPaginator
@@ -254,9 +256,22 @@ def revision_changes(*, current, revision) -> list[dict]:
 class ArticleAdminForm(forms.ModelForm):
     # Not on the form that restores a revision, which changes content only.
     workflow = forms.ChoiceField(label=_("Workflow"), initial="save", required=False)
+    # The stored version when the form was shown (also on a revision's page, whose instance
+    # carries its old one): the service refuses a save made on an older one.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(self.instance, "restored", False):  # an autosave brought back
+            self.initial["base_version"] = self.instance.version
+        elif self.instance.pk:
+            stored = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            self.initial["base_version"] = stored.first()
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            self._version_check(cleaned.get("base_version") or self.initial["base_version"])
         scheduling = cleaned.get("workflow") == "schedule"
         if scheduling and not cleaned.get("publish_at"):
             self.add_error("publish_at", _("Set the moment the story should go live."))
@@ -265,11 +280,39 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error("publish_at", _("Choose “Save and schedule” to set a new time."))
         return cleaned
 
+    def _version_check(self, version: int) -> None:
+        """A form opened before someone else's save is refused here, with what they did and
+        a link to their version; the row stays locked until this request's save. The form
+        comes back with the writer's text and the stored version: saving it again is a choice
+        made knowingly, and replaces theirs."""
+        self.instance.version = version
+        conflict = article_conflict(article_id=self.instance.pk, base_version=version)
+        if conflict is None:
+            return
+        change_url = reverse("admin:articles_article_change", args=[self.instance.pk])
+        self.add_error(
+            None,
+            format_html(
+                '{} <a href="{}" target="_blank" rel="noopener">{}</a> {}',
+                str(conflict),
+                change_url,
+                _("Open their version in a new tab"),
+                _("to compare; your text is still below. Saving again replaces theirs."),
+            ),
+        )
+        self.data = self.data.copy()
+        self.data["base_version"] = conflict.version
+
 
 @admin.register(Article)
 class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_badge", "section", "byline", "publish_at", "updated_at"]
+
+    class Media:
+        css = {"all": ["admin/editor/editing.css"]}
+        js = ["admin/editor/autosave.js", "admin/editor/presence.js"]
+
     list_filter = [
         QueueFilter,
         "status",
@@ -291,7 +334,7 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     content_fieldsets = [
         (None, {"fields": ["kicker", "section", "headline", "slug", "dek", "dateline"]}),
-        (None, {"fields": ["body", "lead_image", "tags"]}),
+        (None, {"fields": ["body", "lead_image", "tags", "base_version"]}),
     ]
     search_fieldsets = [
         (
@@ -381,7 +424,9 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
         if article is not None:
             restores = revision_changes(current=article, revision=revision)
         extra_context = {**(extra_context or {}), "restores": restores}
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # As the change form's: the version check's lock lasts until the restore is saved.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _restoring(self, request) -> bool:
         match = request.resolver_match
@@ -536,10 +581,33 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
 
     def get_urls(self):
         share = self.admin_site.admin_view(require_POST(self.share_preview_view))
+        autosave = self.admin_site.admin_view(require_POST(editing_views.autosave_view))
+        present = self.admin_site.admin_view(require_POST(self.presence_view))
         return [
             path("<int:pk>/preview-link/", share, name="articles_article_preview_link"),
+            path("<int:pk>/autosave/", autosave, name="articles_article_autosave"),
+            path("<int:pk>/presence/", present, name="articles_article_presence"),
             *super().get_urls(),
         ]
+
+    def presence_view(self, request, pk):
+        queryset = self.get_queryset(request)
+        return editing_views.presence_view(request, pk, article_queryset=queryset)
+
+    def get_object(self, request, object_id, from_field=None):
+        """The story, with this person's newer autosave on it when they asked for it back."""
+        article = super().get_object(request, object_id, from_field)
+        restoring = request.GET.get(editing_views.RESTORE_PARAMETER) == "restore"
+        if article is not None and request.method == "GET" and restoring:
+            article.restored = editing_views.autosave_restore(article, request.user)
+        return article
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and editing_views.RESTORE_PARAMETER not in request.GET:
+            article = self.get_object(request, unquote(object_id))
+            if article is not None and self.has_change_permission(request, article):
+                editing_views.autosave_offer(request, article)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def share_preview_view(self, request, pk):
         article = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -4,6 +4,8 @@ Everything outside it (scripts, styles, event handlers, forms, frames, unknown t
 javascript: or data: URLs) is removed, whatever wrote the HTML.
 """
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -29,6 +31,23 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# On nh3's output, which writes each attribute once, double-quoted, and closes every figure.
+PICTURE_WITHOUT_ADDRESS = re.compile(r'<img(?![^>]*\ssrc="[^"]+")[^>]*>')
+FIGURE = re.compile(r"<figure>(.*?)</figure>", re.DOTALL)
+CAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.DOTALL)
+
+
+def _figure_without_picture(match: re.Match) -> str:
+    """A figure is its picture: without one, its caption (if any) stays as a paragraph."""
+    if "<img" in match.group(1):
+        return match.group(0)
+    caption = CAPTION.search(match.group(1))
+    return f"<p>{caption.group(1)}</p>" if caption and caption.group(1).strip() else ""
+
+
 def sanitize_body(html: str) -> str:
-    """Return the article body with everything outside the allow-list removed."""
-    return _cleaner.clean(html or "").strip()
+    """Return the article body with everything outside the allow-list removed, and no picture
+    readers would see as an empty box: one whose address was not allowed (a file on the
+    writer's disk, data:) or that never had one."""
+    cleaned = PICTURE_WITHOUT_ADDRESS.sub("", _cleaner.clean(html or ""))
+    return FIGURE.sub(_figure_without_picture, cleaned).strip()

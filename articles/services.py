@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.images import body_pictures_complete
-from articles.models import Article, SlugRedirect, Status, WorkflowEvent
+from articles.models import Article, ArticleAutosave, SlugRedirect, Status, WorkflowEvent
 from articles.sanitize import sanitize_body
 from articles.scopes import stories_scopes
 from articles.search_index import article_search_document_refresh
 from articles.signals import article_unpublished, article_went_live
+from articles.versions import article_version_check
 from newsroom.page_cache import scopes_changed
 from newsroom.roles import is_writer_only
 
@@ -24,7 +25,9 @@ Action = WorkflowEvent.Action
 
 
 def _require(user, perm: str) -> None:
-    if not user.has_perm(perm):
+    """None is the newsroom itself (seeding, scheduled tasks), as in article_save; a person
+    needs the permission."""
+    if user is not None and not user.has_perm(perm):
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
@@ -78,26 +81,66 @@ def _keep_editor_choices(article: Article, *, by, creating: bool) -> None:
         for name in EDITOR_FIELDS:
             setattr(article, name, Article._meta.get_field(name).get_default())
         return
-    stored = (
-        Article.objects.editable_by_writer(by).filter(pk=article.pk).values(*EDITOR_FIELDS).first()
-    )
+    for name, value in _writers_story(article.pk, by=by).items():
+        setattr(article, name, value)
+
+
+def _writers_story(article_id: int, *, by) -> dict:
+    """The editors' flags of a story this writer may change, or PermissionDenied."""
+    editable = Article.objects.editable_by_writer(by).filter(pk=article_id)
+    stored = editable.values(*EDITOR_FIELDS).first()
     if stored is None:
         raise PermissionDenied(_("You can change only your own stories before they go out."))
-    for name, value in stored.items():
-        setattr(article, name, value)
+    return stored
+
+
+# What the form's autosave keeps: the text a person types, not choices or workflow.
+AUTOSAVED_FIELDS = ("headline", "slug", "kicker", "dek", "dateline", "body")
+AUTOSAVE_MAX_CHARS = 1_000_000
+
+
+@transaction.atomic
+def article_autosave(
+    *, article_id: int, by, fields: dict, base_version: int, now: datetime | None = None
+) -> ArticleAutosave:
+    """Keep what `by` is typing in the story's one autosave slot of theirs: no revision, no
+    publication, no page or list moved. The same people as article_save's may do it: staff
+    who may change stories, and writers only on their own stories before they go out."""
+    _require(by, "articles.change_article")
+    if is_writer_only(by):
+        _writers_story(article_id, by=by)
+    elif not Article.objects.filter(pk=article_id).exists():
+        raise PermissionDenied(_("This story no longer exists."))
+    kept = {name: str(fields.get(name, ""))[:AUTOSAVE_MAX_CHARS] for name in AUTOSAVED_FIELDS}
+    # As a save stores it (full_clean sanitises once more), so that it compares with it.
+    kept["body"] = Article._meta.get_field("body").clean(_body_clean(kept["body"]), None)
+    autosave, _created = ArticleAutosave.objects.update_or_create(
+        article_id=article_id,
+        user=by,
+        defaults={"fields": kept, "base_version": base_version, "saved_at": now or timezone.now()},
+    )
+    return autosave
+
+
+def _body_clean(body: str) -> str:
+    return body_pictures_complete(sanitize_body(body))
 
 
 @transaction.atomic
 def article_save(*, article: Article, by, now: datetime | None = None) -> Article:
     """Create or update an article's content; the workflow fields are not touched here, nor,
-    by a writer, the editors' flags."""
+    by a writer, the editors' flags. An update made on an older version than the stored one
+    raises ArticleChangedMeanwhile (articles/versions.py) and changes nothing."""
     creating = article.pk is None
     _keep_editor_choices(article, by=by, creating=creating)
-    article.body = body_pictures_complete(sanitize_body(article.body))
+    article.body = _body_clean(article.body)
     article.updated_at = now or timezone.now()
+    article.updated_by = by
     if creating:
         article.created_by = by
     else:
+        article_version_check(article=article)
+        article.version += 1
         old_slug = _keep_workflow_state(article)
     # Only a live story is shown anywhere (an edit never changes whether it is). The lists it
     # was in before the edit and those it is in once committed (the admin saves its topics
@@ -111,6 +154,8 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
         _event(article, Action.CREATED, by)
     else:
         slug_redirect_keep(article=article, old_slug=old_slug)
+    if by is not None:
+        ArticleAutosave.objects.filter(article=article, user=by).delete()  # saved for real
     if shown:
         transaction.on_commit(lambda: scopes_changed(shown_in | stories_scopes([article.pk])))
     return article

@@ -1,9 +1,12 @@
 """Absolute addresses, for feeds, sitemaps, structured data, share links and emails.
 
 They use the configured canonical base (settings.SITE_URL) when set, else the request's own
-scheme and host, so that a local run and a production box both link to themselves. An email
-has no request: it falls back on the site's domain.
+scheme and host. An email sent outside a request (alerts, their confirmations) has only
+SITE_URL, which `make run` sets and `check --deploy` requires with HTTPS on; without it such a
+link falls back on the sites framework's domain.
 """
+
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.sites.models import Site
@@ -18,3 +21,11 @@ def absolute_url(path: str, *, request=None) -> str:
         return request.build_absolute_uri(path)
     scheme = "https" if settings.SECURE else "http"
     return f"{scheme}://{Site.objects.get_current().domain}{path}"
+
+
+def site_url_rebased(url: str) -> str:
+    """The same address on SITE_URL, whatever scheme and host it was built with."""
+    parts = urlsplit(url)
+    if not settings.SITE_URL or not parts.netloc:
+        return url
+    return absolute_url(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))

@@ -8,6 +8,7 @@ REDIS_URL, EMAIL_URL, ALLOWED_HOSTS and SECRET_KEY.
 from pathlib import Path
 
 import environ
+from js_asset import static_lazy
 
 from newsroom.csp import static_file_headers
 from newsroom.logging import logging_config
@@ -320,6 +321,18 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# The article body editor's own extensions (static/admin/editor/): they produce no markup
+# of their own, so they add nothing to the sanitiser's allow-list (articles/sanitize.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("admin/editor/keep_pictures.js"), static_lazy("admin/editor/paste.js")],
+        "extensions": {
+            "KeepPictures": lambda config, allow_list: None,
+            "CleanPaste": lambda config, allow_list: None,
+        },
+    }
+]
 
 # LOG_FORMAT=json in production: one JSON object per line, for the log shipper.
 LOGGING = logging_config(

@@ -270,6 +270,8 @@ class Importer:
         article.headline = item.headline
         if story.existing is None:
             article.slug = item.slug
+        else:
+            article.version += 1  # a form opened on the story before is refused on save
         lede = Truncator(first_paragraph_text(item.body)).chars(300)
         article.dek = item.excerpt or lede or item.headline
         article.body = _body_final(item.body, story.found)

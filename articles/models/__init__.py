@@ -1,5 +1,6 @@
 """The newsroom's models, one module per area; each area's models are imported here."""
 
+from articles.models.autosaves import ArticleAutosave
 from articles.models.comments import Comment, CommentThread
 from articles.models.content import (
     LIVE_STATUSES,
@@ -23,6 +24,7 @@ __all__ = [
     "LIVE_STATUSES",
     "Article",
     "ArticleAuthor",
+    "ArticleAutosave",
     "ArticleQuerySet",
     "Author",
     "Comment",

@@ -30,6 +30,9 @@ BODY_EDITOR_EXTENSIONS = {
     "Figure": True,
     "Caption": True,
     "History": True,
+    # Ours (static/admin/editor/, declared in settings.DJANGO_PROSE_EDITOR_EXTENSIONS).
+    "KeepPictures": True,
+    "CleanPaste": True,
 }
 
 
@@ -210,6 +213,16 @@ class Article(models.Model):
     first_published_at = models.DateTimeField(_("first published"), null=True, editable=False)
     went_live_at = models.DateTimeField(null=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    # Moved on by every save of the content (articles.services.article_save): a save made on
+    # an older one is refused, so two people editing at once never overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

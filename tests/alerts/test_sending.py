@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -348,3 +349,14 @@ def test_a_story_going_live_with_nobody_subscribed_keeps_its_alert(
     assert Article.objects.get(pk=article.pk).is_live()
     assert not Alert.objects.exists()
     assert "reach nobody" in caplog.text
+def test_every_link_of_an_alert_is_on_the_site_url(
+    published_article, editor, audience, on_commit, settings
+):
+    settings.SITE_URL = "https://news.example.org"
+    with on_commit():
+        alerting.alert_create(article=published_article, by=editor)
+    message = next(m for m in mail.outbox if m.to == ["confirmed@example.org"])
+    links = re.findall(r"https?://[^\s<>\"]+", message.body + message.alternatives[0][0])
+    assert links and all(link.startswith("https://news.example.org/") for link in links), links
+    assert f"https://news.example.org{published_article.get_absolute_url()}" in links
+    assert message.extra_headers["List-Unsubscribe"].startswith("<https://news.example.org/")

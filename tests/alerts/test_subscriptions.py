@@ -147,3 +147,10 @@ def test_account_page_toggle(client, verified_reader):
     assert b'data-alerts-state="confirmed"' in client.get(profile).content
     client.post(reverse("alerts:toggle"), {"next": profile})
     assert b'data-alerts-state="unsubscribed"' in client.get(profile).content
+
+
+def test_the_confirmation_link_is_on_the_site_url(client, on_commit, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    with on_commit():
+        client.post(reverse("alerts:signup"), {"email": "local@example.org"})
+    assert _link(mail.outbox[0], "/alerts/confirm/").startswith("http://127.0.0.1:8000/alerts/")

@@ -103,3 +103,34 @@ def test_the_body_is_sanitised_when_saved(editor):
     article = article_create(by=editor, body='<p onclick="x()">Fine</p><script>bad()</script>')
     article.refresh_from_db()
     assert article.body == "<p>Fine</p>"
+
+
+@pytest.mark.parametrize(
+    ("html", "kept"),
+    [
+        # What typing over a selected picture used to leave, once per keystroke.
+        ('<figure><img decoding="async" loading="lazy"></figure><p>a</p>', "<p>a</p>"),
+        # Word's local picture: its file:/// address is not allowed, its box would stay.
+        (
+            '<p>x</p><img width="300" height="200" src="file:///C:/Users/a/clip_image001.png">',
+            "<p>x</p>",
+        ),
+        ('<img src="data:image/png;base64,iVBORw0KGgo=" alt="pasted">', ""),
+        ('<img src="" alt="nothing">', ""),
+        (
+            "<figure><img><figcaption>The harbour at dawn</figcaption></figure>",
+            "<p>The harbour at dawn</p>",
+        ),
+    ],
+)
+def test_no_picture_without_an_address_reaches_readers(html, kept):
+    assert sanitize_body(html) == kept
+
+
+def test_a_picture_with_its_figure_and_caption_is_kept():
+    html = (
+        '<figure><img src="/media/images/a.jpg" alt="Boats"><figcaption>Cap</figcaption></figure>'
+    )
+    cleaned = sanitize_body(html)
+    assert cleaned.startswith('<figure><img src="/media/images/a.jpg" alt="Boats"')
+    assert cleaned.endswith("<figcaption>Cap</figcaption></figure>")

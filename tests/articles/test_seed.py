@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article, Image, Status
+from articles.models import Article, Image, Section, Status
 from articles.models.media import Rendition
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +52,23 @@ def test_demo_accounts_are_refused_with_https_settings(settings):
     with pytest.raises(CommandError, match="local run"):
         call_command("seed_demo", verbosity=0)
     assert not Article.objects.exists()
+
+
+def test_without_accounts_the_newsroom_itself_publishes_the_demo(settings):
+    """Where no editor exists yet (a production box), the stories are still published."""
+    settings.SECURE = True
+    call_command("seed_demo", "--no-accounts", "--articles", "20", verbosity=0)
+    assert Article.objects.published().count() >= 50
+    assert Article.objects.filter(slug__startswith="generated-").count() == 20
+    scheduled = Article.objects.get(status=Status.SCHEDULED)
+    assert scheduled.events.get(action="scheduled").actor is None
+
+
+def test_generated_sections_and_stories_add_up_on_a_second_run(settings):
+    settings.SECURE = False
+    call_command("seed_demo", "--sections", "3", "--articles", "5", verbosity=0)
+    call_command("seed_demo", "--sections", "2", "--articles", "4", verbosity=0)
+    assert Section.objects.filter(slug__startswith="desk-").count() == 5
+    generated = Article.objects.published().filter(slug__startswith="generated-")
+    assert generated.count() == 9
+    assert all(article.bylines.exists() for article in generated)

@@ -17,7 +17,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+# Screenshots: NEWSROOM_TEST_ARTIFACTS (newsroom/test_settings.py), else test-artifacts/.
+ARTIFACTS = Path(settings.TEST_ARTIFACTS_DIR or Path(settings.BASE_DIR) / "test-artifacts")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # The admin's change form is taller than a reader's page.

@@ -65,6 +65,7 @@ def deploy_check(**overrides) -> subprocess.CompletedProcess:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "news.example.org",
         "TRUSTED_PROXY_COUNT": example_env()["TRUSTED_PROXY_COUNT"],
+        "SITE_URL": example_env()["SITE_URL"],
         **overrides,
     }
     return subprocess.run(
@@ -80,6 +81,14 @@ def test_an_https_site_with_no_proxy_trusted_is_named_by_the_checklist():
     result = deploy_check(TRUSTED_PROXY_COUNT="0")
     assert result.returncode != 0
     assert "newsroom.W001" in result.stderr + result.stdout
+
+
+def test_an_https_site_without_its_address_fails_the_checklist():
+    """Emails have no request to take the address from."""
+    result = deploy_check(SITE_URL="")
+    assert result.returncode != 0
+    assert "newsroom.E001" in result.stderr + result.stdout
+    assert "SITE_URL" in result.stderr + result.stdout
 
 
 def test_production_settings_pass_the_deployment_checklist():

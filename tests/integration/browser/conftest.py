@@ -1,13 +1,13 @@
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.integration.chromium import ARTIFACTS
 
 
 @pytest.fixture(scope="session")
-def artifacts(tmp_path_factory) -> Path:
-    """Where screenshots go: NEWSROOM_TEST_ARTIFACTS, else a folder under pytest's basetemp."""
-    chosen = settings.TEST_ARTIFACTS_DIR
-    folder = Path(chosen) if chosen else tmp_path_factory.getbasetemp() / "artifacts"
+def artifacts() -> Path:
+    """Where the admin pages' screenshots go, beside the other browser tests'."""
+    folder = ARTIFACTS / "admin"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -1,0 +1,95 @@
+"""The change form's background calls: autosave and presence (static/admin/editor/).
+
+Both answer JSON to the form's own script, under the admin's login and CSRF checks.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.formats import time_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from articles import presence, services
+from articles.models import Article, ArticleAutosave
+
+RESTORE_PARAMETER = "autosave"
+
+
+def autosave_view(request, pk):
+    try:
+        base_version = int(request.POST.get("base_version", ""))
+    except ValueError:
+        return JsonResponse({"error": "base_version"}, status=400)
+    try:
+        autosave = services.article_autosave(
+            article_id=pk, by=request.user, fields=request.POST, base_version=base_version
+        )
+    except PermissionDenied as refused:
+        return JsonResponse({"text": str(refused)}, status=403)
+    when = time_format(localtime(autosave.saved_at), "TIME_FORMAT")
+    return JsonResponse({"text": _("Autosaved at %(when)s (not saved yet).") % {"when": when}})
+
+
+def presence_view(request, pk, *, article_queryset):
+    if not article_queryset.filter(pk=pk).exists():
+        raise PermissionDenied
+    if request.POST.get("leaving"):
+        presence.article_presence_leave(article_id=pk, user=request.user)
+        return JsonResponse({"others": [], "text": ""})
+    others = presence.article_presence_ping(article_id=pk, user=request.user)
+    names = ", ".join(
+        _("%(name)s (since %(when)s)")
+        % {"name": other["name"], "when": time_format(localtime(other["since"]))}
+        for other in others
+    )
+    text = _("Also open by %(names)s.") % {"names": names} if others else ""
+    return JsonResponse({"others": [other["name"] for other in others], "text": text})
+
+
+def autosave_newer(article: Article, user) -> ArticleAutosave | None:
+    """This person's autosave of the story, when it is newer than the stored story and
+    holds something else."""
+    autosave = ArticleAutosave.objects.filter(article=article, user=user).first()
+    if autosave is None or autosave.saved_at <= article.updated_at:
+        return None
+    if all(getattr(article, name) == value for name, value in autosave.fields.items()):
+        return None
+    return autosave
+
+
+def autosave_restore(article: Article, user) -> bool:
+    """Put the autosaved text on the (unsaved) story the form is about to show; the form then
+    carries the version the autosave was made on, so that a save over a colleague's newer
+    one is refused as any other."""
+    autosave = autosave_newer(article, user)
+    if autosave is None:
+        return False
+    for name, value in autosave.fields.items():
+        setattr(article, name, value)
+    article.version = autosave.base_version
+    return True
+
+
+def autosave_offer(request, article: Article) -> None:
+    autosave = autosave_newer(article, request.user)
+    if autosave is None:
+        return
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    text = _("Your autosave of this story from %(when)s is newer than the saved story.") % {
+        "when": time_format(localtime(autosave.saved_at))
+    }
+    if autosave.base_version != article.version:
+        text += " " + _("Someone saved the story after it: saving yours will show what they did.")
+    messages.warning(
+        request,
+        format_html(
+            '{} <a href="{}?{}=restore" data-autosave-restore>{}</a>',
+            text,
+            change_url,
+            RESTORE_PARAMETER,
+            _("Bring it back into the form"),
+        ),
+    )
