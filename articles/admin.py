@@ -457,12 +457,6 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
             readonly += ["publish_at", *services.EDITOR_FIELDS]
         return readonly
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = self.get_object(request, unquote(object_id))
-        refusal = services.article_preview_refusal(article) if article else ""
-        extra_context = {**(extra_context or {}), "preview_refusal": refusal}
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         """No "changed successfully" beside the error of a workflow step that was refused."""
         if level == messages.SUCCESS and getattr(request, "workflow_refused", False):
@@ -603,10 +597,13 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
         return article
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET" and editing_views.RESTORE_PARAMETER not in request.GET:
-            article = self.get_object(request, unquote(object_id))
-            if article is not None and self.has_change_permission(request, article):
-                editing_views.autosave_offer(request, article)
+        """Says why a story has no shared preview, and offers this person's newer autosave."""
+        article = self.get_object(request, unquote(object_id))
+        refusal = services.article_preview_refusal(article) if article else ""
+        extra_context = {**(extra_context or {}), "preview_refusal": refusal}
+        offering = request.method == "GET" and editing_views.RESTORE_PARAMETER not in request.GET
+        if offering and article is not None and self.has_change_permission(request, article):
+            editing_views.autosave_offer(request, article)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def share_preview_view(self, request, pk):

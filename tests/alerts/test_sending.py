@@ -349,6 +349,8 @@ def test_a_story_going_live_with_nobody_subscribed_keeps_its_alert(
     assert Article.objects.get(pk=article.pk).is_live()
     assert not Alert.objects.exists()
     assert "reach nobody" in caplog.text
+
+
 def test_every_link_of_an_alert_is_on_the_site_url(
     published_article, editor, audience, on_commit, settings
 ):
