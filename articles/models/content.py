@@ -197,6 +197,11 @@ class Article(models.Model):
     lead_image = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_of"
     )
+    # The library pictures the body shows, kept by every save (articles.images.body_images_sync)
+    # so that a picture's new renditions or credit move the stored pages that show it.
+    body_images = models.ManyToManyField(
+        Image, blank=True, editable=False, related_name="in_bodies"
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
