@@ -8,6 +8,8 @@ REDIS_URL, EMAIL_URL, ALLOWED_HOSTS and SECRET_KEY.
 from pathlib import Path
 
 import environ
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from newsroom.csp import static_file_headers
 from newsroom.logging import logging_config
@@ -231,6 +233,21 @@ WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 # `make bench` sets this to a saved article page, which /bench/floor/ then serves from memory.
 BENCH_FLOOR_FILE = env("BENCH_FLOOR_FILE", default="")
+
+# The body editor's own extensions (static/admin/editor/), each loaded by django-prose-editor
+# where a field turns it on (articles/models/content.py). They make only what the body's
+# sanitiser keeps (articles/sanitize.py): figures of pictures, and embeds.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("admin/editor/pictures.js")],
+        "extensions": {"BodyPictures": html_tags(["figure", "img", "figcaption"])},
+    },
+    {
+        "js": [static_lazy("admin/editor/embeds.js")],
+        "extensions": {"BodyEmbeds": html_tags(["figure", "a"])},
+    },
+    {"js": [static_lazy("admin/editor/counts.js")], "extensions": {"WritingAids": html_tags([])}},
+]
 
 # Email: EMAIL_URL (smtp://user:pass@host:587, consolemail://), else files in var/mail.
 if "EMAIL_URL" in env:

@@ -43,6 +43,9 @@ else:
 
 # Under CI=true a test whose service (PostgreSQL, Redis, Chromium) is missing fails, never skips.
 CI = env.bool("CI", default=False)  # noqa: F405
+# Where the browser tests save their screenshots; empty: "artifacts" in pytest's temporary
+# folder for the run (tests/integration/chromium.py).
+TEST_ARTIFACTS = env("NEWSROOM_TEST_ARTIFACTS", default="")  # noqa: F405
 # The load test's length: short in CI and by default, 60 s when `make bench` runs it.
 LOAD_TEST_SECONDS = env.int("LOAD_TEST_SECONDS", default=10)  # noqa: F405
 WHITENOISE_AUTOREFRESH = True

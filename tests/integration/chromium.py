@@ -17,7 +17,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # The admin's change form is taller than a reader's page.

@@ -9,8 +9,10 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from bench.server import ROOT, Server
 from tests.conftest import require_service
@@ -127,3 +129,12 @@ def site(tmp_path_factory):
             server.stop()
         redis_server.remove()
         postgres.remove()
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """The screenshots' folder: NEWSROOM_TEST_ARTIFACTS, else "artifacts" in the run's
+    temporary folder (pytest --basetemp names it)."""
+    folder = Path(settings.TEST_ARTIFACTS or tmp_path_factory.getbasetemp() / "artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
