@@ -98,6 +98,13 @@ function pictureDialog(uploadUrl, given) {
   })
 }
 
+// Dropped into a line of text, the picture goes before or after that line, never inside it.
+function blockBoundary(view, pos) {
+  const $pos = view.state.doc.resolve(pos)
+  if (!$pos.parent.isTextblock || $pos.depth === 0) return pos
+  return $pos.parentOffset === 0 ? $pos.before() : $pos.after()
+}
+
 async function uploadAndInsert(editor, uploadUrl, file = null, pos = null) {
   const picture = await pictureDialog(uploadUrl, file)
   if (!picture) return
@@ -115,10 +122,9 @@ async function uploadAndInsert(editor, uploadUrl, file = null, pos = null) {
   if (picture.caption) {
     content.push({ type: "caption", content: [{ type: "text", text: picture.caption }] })
   }
+  const figure = { type: "figure", content }
   const chain = editor.chain().focus()
-  ;(pos == null ? chain : chain.setTextSelection(pos))
-    .insertContent({ type: "figure", content })
-    .run()
+  ;(pos == null ? chain.insertContent(figure) : chain.insertContentAt(pos, figure)).run()
 }
 
 export const BodyPictures = Extension.create({
@@ -155,7 +161,7 @@ export const BodyPictures = Extension.create({
             if (!file) return false
             event.preventDefault()
             const at = view.posAtCoords({ left: event.clientX, top: event.clientY })
-            uploadAndInsert(editor, uploadUrl, file, at?.pos ?? null)
+            uploadAndInsert(editor, uploadUrl, file, at ? blockBoundary(view, at.pos) : null)
             return true
           },
         },

@@ -143,6 +143,8 @@ def test_pictures_uploaded_from_the_editor_reach_readers_with_renditions(
             expect(page.locator(".messagelist .success")).to_have_count(1)
 
             article = Article.objects.get()
+            # Dropped on a line of text, the picture went beside it, not into it.
+            assert "<p>The harbour wall was finished on Friday.</p>" in article.body
             pictures = {image.alt_text: image for image in Image.objects.all()}
             assert set(pictures) == {
                 "The harbour wall at high tide",
