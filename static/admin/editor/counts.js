@@ -5,7 +5,8 @@ import { Extension, Plugin, crel, gettext } from "django-prose-editor/editor"
 
 const WORDS_PER_MINUTE = 230
 
-export const countWords = (text) => (text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) || []).length
+// Words as a reader counts them: "don't" and "well-known" are one each.
+const countWords = (text) => (text.match(/[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu) || []).length
 
 export const WritingAids = Extension.create({
   name: "writingAids",
@@ -34,7 +35,7 @@ export const WritingAids = Extension.create({
       counter: null,
       show(editor) {
         const words = countWords(editor.getText({ blockSeparator: " " }))
-        const minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE))
+        const minutes = words ? Math.max(1, Math.round(words / WORDS_PER_MINUTE)) : 0
         this.counter.textContent = `${words} ${words === 1 ? gettext("word") : gettext("words")} · ${minutes} ${gettext("min read")}`
         this.counter.dataset.words = words
         this.counter.dataset.minutes = minutes

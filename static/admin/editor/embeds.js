@@ -23,8 +23,6 @@ export const BodyEmbeds = Node.create({
   atom: true,
   draggable: true,
   selectable: true,
-  // Before the picture figure, which also reads <figure>.
-  priority: 1000,
 
   addOptions() {
     return { providers: [] }
@@ -46,7 +44,7 @@ export const BodyEmbeds = Node.create({
   },
 
   parseHTML() {
-    return [{ tag: "figure[data-embed]" }]
+    return [{ tag: "figure[data-embed]", priority: 100 }]
   },
 
   renderHTML({ node, HTMLAttributes }) {

@@ -208,6 +208,9 @@ def test_an_embed_plays_only_when_clicked_and_its_link_works_without_it(
     page.select_option("#id_workflow", "publish")
     page.locator("[name=_continue]").click()
     expect(page.locator(".messagelist .success")).to_have_count(1)
+    # The form, loaded again from what was stored, shows the embed as it was made.
+    expect(body.locator("figure.body-embed")).to_have_count(1)
+    expect(body.locator("figure.body-embed .body-embed-url")).to_have_text(VIDEO)
     article = Article.objects.get()
     assert f'<figure data-embed="youtube"><a href="{VIDEO}"' in article.body
     assert "example.org/report" in article.body and article.body.count("<figure") == 1
