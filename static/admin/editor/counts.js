@@ -16,7 +16,7 @@ export const WritingAids = Extension.create({
   },
 
   onCreate() {
-    const counter = crel("p", { className: "body-counts", "aria-live": "polite" })
+    const counter = crel("p", { className: "body-counts" })
     this.storage.counter = counter
     this.editor.view.dom.after(counter)
     this.storage.show(this.editor)

@@ -7,6 +7,9 @@ import { Node, Plugin, crel, gettext } from "django-prose-editor/editor"
 const providerFor = (providers, text) =>
   providers.find(({ patterns }) => patterns.some((p) => new RegExp(p).test(text))) || null
 
+// A paragraph of the story itself, not one in a list, a quote or a caption.
+const isStoryLine = ($from) => $from.depth === 1 && $from.parent.type.name === "paragraph"
+
 // The line at $from becomes the embed, and the writer goes on in a new line after it.
 const embedLine = (editor, $from, url, provider) => {
   const from = $from.before()
@@ -72,7 +75,7 @@ export const BodyEmbeds = Node.create({
       Enter: ({ editor }) => {
         const { $from, empty } = editor.state.selection
         const line = $from.parent
-        if (!empty || line.type.name !== "paragraph") return false
+        if (!empty || !isStoryLine($from)) return false
         const text = line.textContent.trim()
         const provider = providerFor(this.options.providers, text)
         if (!provider) return false
@@ -93,7 +96,7 @@ export const BodyEmbeds = Node.create({
             const provider = providerFor(providers, text)
             const { $from, empty } = view.state.selection
             const line = $from.parent
-            if (!provider || !empty || line.type.name !== "paragraph" || line.content.size) {
+            if (!provider || !empty || !isStoryLine($from) || line.content.size) {
               return false
             }
             event.preventDefault()

@@ -16,12 +16,19 @@ from PIL import Image as PILImage
 from articles import services
 from articles.models import Article, Image
 from tests import factories
-from tests.integration.chromium import ADMIN, DESKTOP, chromium_launch, chromium_required
+from tests.integration.chromium import (
+    ADMIN,
+    DESKTOP,
+    chromium_launch,
+    chromium_required,
+    serious_violations,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIDEO = "https://www.youtube.com/watch?v=M7lc1UVf-VE"
 PLAYER = "https://www.youtube-nocookie.com/embed/M7lc1UVf-VE?autoplay=1"
+CLIP = "https://vimeo.com/76979871"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 BODY = ".field-body [contenteditable=true]"
 
@@ -30,7 +37,7 @@ BODY = ".field-body [contenteditable=true]"
 def chromium(monkeypatch):
     """Chromium, with the ORM usable between steps (Playwright's sync API runs an event loop
     in this thread), and the connections its calls opened closed after."""
-    chromium_required()
+    chromium_required(axe=True)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
@@ -101,6 +108,18 @@ def give_file(page, selector: str, event: str, data: bytes, name: str) -> None:
                 : new DragEvent("drop", {...init, dataTransfer: transfer}))
         }""",
         [selector, event, list(data), name],
+    )
+
+
+def paste_text(page, text: str) -> None:
+    page.evaluate(
+        """([selector, text]) => {
+            const transfer = new DataTransfer()
+            transfer.setData("text/plain", text)
+            document.querySelector(selector).dispatchEvent(new ClipboardEvent(
+                "paste", {bubbles: true, cancelable: true, clipboardData: transfer}))
+        }""",
+        [BODY, text],
     )
 
 
@@ -186,6 +205,7 @@ def test_pictures_uploaded_from_the_editor_reach_readers_with_renditions(
     expect(img).to_have_js_property("complete", True)
     assert img.evaluate("el => el.naturalWidth") > 0  # a rendition was served
     reader.screenshot(path=str(artifacts / "reader-body-pictures.png"), full_page=True)
+    assert serious_violations(reader) == []
 
 
 def test_an_embed_plays_only_when_clicked_and_its_link_works_without_it(
@@ -203,17 +223,19 @@ def test_an_embed_plays_only_when_clicked_and_its_link_works_without_it(
     body.type("https://example.org/report")  # any other stays a link
     body.press("Enter")
     body.type("Crews worked through the night.")
-    expect(body.locator("figure.body-embed")).to_have_count(1)
+    body.press("Enter")
+    paste_text(page, CLIP)  # pasted into an empty line
+    expect(body.locator("figure.body-embed")).to_have_count(2)
     page.screenshot(path=str(artifacts / "editor-embed.png"), full_page=True)
     page.select_option("#id_workflow", "publish")
     page.locator("[name=_continue]").click()
     expect(page.locator(".messagelist .success")).to_have_count(1)
     # The form, loaded again from what was stored, shows the embed as it was made.
-    expect(body.locator("figure.body-embed")).to_have_count(1)
-    expect(body.locator("figure.body-embed .body-embed-url")).to_have_text(VIDEO)
+    expect(body.locator("figure.body-embed .body-embed-url")).to_have_text([VIDEO, CLIP])
     article = Article.objects.get()
     assert f'<figure data-embed="youtube"><a href="{VIDEO}"' in article.body
-    assert "example.org/report" in article.body and article.body.count("<figure") == 1
+    assert f'<figure data-embed="vimeo"><a href="{CLIP}"' in article.body
+    assert "example.org/report" in article.body and article.body.count("<figure") == 2
 
     reader_context = chromium.new_context(viewport=DESKTOP)
     asked = external_requests(reader_context)
@@ -221,13 +243,14 @@ def test_an_embed_plays_only_when_clicked_and_its_link_works_without_it(
     response = reader.goto(live_server.url + article.get_absolute_url())
     csp = response.headers["content-security-policy"]
     assert "frame-src https://www.youtube-nocookie.com" in csp
-    embed = reader.locator("figure.embed")
+    embed = reader.locator("figure.embed[data-embed=youtube]")
     play = embed.locator("button.embed-still")
     expect(play).to_have_attribute("aria-label", "Play the YouTube video here")
     embed.scroll_into_view_if_needed()
     reader.wait_for_load_state("networkidle")
     assert asked == []  # nothing reaches the provider before the click
     reader.screenshot(path=str(artifacts / "reader-embed-still.png"), full_page=True)
+    assert serious_violations(reader) == []
     with reader.expect_request(PLAYER):
         play.click()
     expect(embed.locator("iframe")).to_have_attribute("src", PLAYER)
@@ -236,11 +259,25 @@ def test_an_embed_plays_only_when_clicked_and_its_link_works_without_it(
     reader.screenshot(path=str(artifacts / "reader-embed-playing.png"), full_page=True)
     reader_context.close()
 
+    # A player the reader's browser blocks: the frame stays empty, the link is still there.
+    blocked = chromium.new_context(viewport=DESKTOP)
+    blocked.route(
+        "https://www.youtube-nocookie.com/**", lambda route: route.abort("blockedbyclient")
+    )
+    reader = blocked.new_page()
+    reader.goto(live_server.url + article.get_absolute_url())
+    reader.locator("figure.embed[data-embed=youtube] button.embed-still").click()
+    fallback = reader.locator("figure.embed[data-embed=youtube] figcaption a")
+    expect(fallback).to_be_visible()
+    assert fallback.get_attribute("href") == VIDEO
+    reader.screenshot(path=str(artifacts / "reader-embed-blocked.png"), full_page=True)
+    blocked.close()
+
     without_script = chromium.new_context(viewport=DESKTOP, java_script_enabled=False)
     asked = external_requests(without_script)
     reader = without_script.new_page()
     reader.goto(live_server.url + article.get_absolute_url())
-    link = reader.locator("figure.embed a.embed-still")
+    link = reader.locator("figure.embed[data-embed=youtube] a.embed-still")
     assert link.get_attribute("href") == VIDEO and asked == []
     reader.screenshot(path=str(artifacts / "reader-embed-no-script.png"), full_page=True)
     link.click()
