@@ -5,7 +5,9 @@ import pytest
 from django.core.checks import run_checks
 from lxml import html as lxml_html
 
+from articles.curation import newsroom_page_save
 from articles.embeds import embed_for, embeds_render, url_line_html
+from articles.models import NewsroomPage
 from articles.sanitize import sanitize_body
 
 
@@ -128,3 +130,21 @@ def test_a_player_the_csp_leaves_out_is_a_startup_error(settings):
     }
     errors = [error for error in run_checks() if error.id == "articles.E001"]
     assert errors and "https://player.vimeo.com" in errors[0].msg
+
+
+@pytest.mark.django_db
+def test_a_newsroom_page_plays_its_embeds_like_a_story(client):
+    page = NewsroomPage.objects.get(slug="about")
+    page.body = "<p>Who we are.</p>" + url_line_html("https://vimeo.com/76979871")
+    newsroom_page_save(page=page)
+    doc = lxml_html.fromstring(client.get(page.get_absolute_url()).content)
+    (figure,) = doc.cssselect(".article-body figure.embed")
+    player = "https://player.vimeo.com/video/76979871?dnt=1&autoplay=1"
+    assert figure.get("data-embed-player") == player
+    assert [s.get("src") for s in doc.xpath("//script[@src]")] == ["/static/js/embeds.js"]
+
+
+@pytest.mark.django_db
+def test_a_story_without_embeds_loads_no_script(client, published_article):
+    doc = lxml_html.fromstring(client.get(published_article.get_absolute_url()).content)
+    assert not doc.xpath("//script[@src]")
