@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.templatetags.static import static
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 
@@ -158,24 +158,15 @@ EMBED_MARK = "data-embed-player="
 
 
 def _reader_html(embed: Embed) -> str:
-    provider = embed.provider
-    address = html.escape(embed.url)
-    shown = html.escape(urlsplit(embed.url).netloc + urlsplit(embed.url).path)
+    provider, address = embed.provider, urlsplit(embed.url)
     if provider.aspect == "post":
         title, play = _("%(provider)s post"), _("Show the %(provider)s post here")
     else:
         title, play = _("%(provider)s video"), _("Play the %(provider)s video here")
-    title = html.escape(title % {"provider": provider.label})
-    play = html.escape(play % {"provider": provider.label})
-    open_there = html.escape(_("Open on %(provider)s") % {"provider": provider.label})
-    still = static("img/embed-still.svg")
-    return (
-        f'<figure class="embed embed-{provider.aspect}" data-embed="{provider.name}"'
-        f' data-embed-player="{html.escape(embed.player_url)}" data-embed-title="{title}"'
-        f' data-embed-play-label="{play}">'
-        f'<a class="embed-still" href="{address}" rel="noopener noreferrer">'
-        f'<img src="{still}" alt="" width="640" height="360" loading="lazy" decoding="async">'
-        f'<span class="embed-badge">{title}</span></a>'
-        f'<figcaption><a href="{address}" rel="noopener noreferrer">{open_there}</a>'
-        f' <span class="embed-address">{shown}</span></figcaption></figure>'
-    )
+    context = {
+        "embed": embed,
+        "title": title % {"provider": provider.label},
+        "play": play % {"provider": provider.label},
+        "shown": address.netloc + address.path,
+    }
+    return render_to_string("includes/embed.html", context).strip()
