@@ -109,7 +109,7 @@ ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 def body_pictures_complete(body: str) -> str:
     """Give the body's pictures uploaded here their box size (no layout shift as they load)
     and, where the editor left it out, their alt text. Runs on sanitised HTML when saved."""
-    names = _body_media_names(body)
+    names = body_media_names(body)
     if not names:
         return body
     known = {image.file.name: image for image in Image.objects.filter(file__in=names)}
@@ -136,9 +136,8 @@ def body_media_name(attrs: dict) -> str | None:
 
 def body_images_sync(articles: Iterable[Article]) -> None:
     """Record which library pictures each saved body shows (Article.body_images)."""
-    articles = list(articles)
-    names = {article.pk: _body_media_names(article.body) for article in articles}
-    wanted = set().union(*names.values()) if names else set()
+    names = {article.pk: body_media_names(article.body) for article in articles}
+    wanted = set().union(*names.values())
     ids = dict(Image.objects.filter(file__in=wanted).values_list("file", "pk")) if wanted else {}
     through = Article.body_images.through
     through.objects.filter(article_id__in=names).delete()
@@ -150,6 +149,7 @@ def body_images_sync(articles: Iterable[Article]) -> None:
     )
 
 
-def _body_media_names(body: str) -> set[str]:
+def body_media_names(body: str) -> set[str]:
+    """The media names of the body's pictures that are stored here."""
     pictures = (dict(ATTRIBUTE.findall(found)) for found in BODY_PICTURE.findall(body))
     return {body_media_name(attrs) for attrs in pictures} - {None}

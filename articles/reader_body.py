@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.body import BodyParts, article_body_parts
 from articles.embeds import EMBED_MARK, embeds_render
-from articles.images import ATTRIBUTE, BODY_PICTURE, body_media_name
+from articles.images import ATTRIBUTE, BODY_PICTURE, body_media_name, body_media_names
 from articles.models import Article, Image
 from articles.renditions import picture_for
 
@@ -53,12 +53,12 @@ def body_render(body: str, pictures: dict[str, Image] | None = None) -> SafeStri
             return _picture(match.group(0), pictures)
         return _figure(match.group(1), match.group(2) or "", pictures)
 
-    return mark_safe(FIGURE_OR_PICTURE.sub(rendered, embeds_render(body)))  # noqa: S308 - sanitised on save, rendered from templates here
+    # Sanitised on save; what is added here comes from templates.
+    return mark_safe(FIGURE_OR_PICTURE.sub(rendered, embeds_render(body)))  # noqa: S308
 
 
 def _library_pictures(body: str) -> dict[str, Image]:
-    names = {body_media_name(dict(ATTRIBUTE.findall(tag))) for tag in BODY_PICTURE.findall(body)}
-    names -= {None}
+    names = body_media_names(body)
     if not names:
         return {}
     found = Image.objects.filter(file__in=names).prefetch_related("renditions")
