@@ -1,5 +1,6 @@
 """What the headless-Chromium tests share: Debian's Chromium and its flags, axe-core from
-npm, where screenshots go, and the window sizes they are taken at."""
+npm, and the window sizes screenshots are taken at (they go to the `artifacts` fixture's
+folder, tests/integration/conftest.py)."""
 
 from pathlib import Path
 
