@@ -2,13 +2,15 @@
 shown to readers with renditions and credit like the lead picture, and their stories' stored
 pages moved when the picture changes."""
 
+import importlib
 import json
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import html as lxml_html
 
-from articles.models import Image
+from articles.models import Article, Image
 from articles.renditions import image_renditions_create
 from articles.scopes import story_scope
 from articles.services import article_save
@@ -149,3 +151,14 @@ def test_a_picture_taken_out_of_the_body_no_longer_counts_as_shown(editor, secti
     article.body = "<p>One.</p>"
     article_save(article=article, by=editor)
     assert not inline.in_bodies.exists()
+
+
+def test_stories_saved_before_are_linked_to_their_pictures_by_the_migration(editor, section):
+    inline, other = picture(renditions=False), picture(renditions=False)
+    body = f'<p>One.</p><figure><img src="{inline.file.url}" alt="A"></figure>'
+    article = factories.article_create(by=editor, section=section, body=body)
+    factories.article_create(by=editor, section=section)  # no picture
+    Article.body_images.through.objects.all().delete()
+    migration = importlib.import_module("articles.migrations.0016_body_pictures_and_embeds")
+    migration.body_pictures_link(apps, None)
+    assert list(inline.in_bodies.all()) == [article] and not other.in_bodies.exists()
