@@ -3,10 +3,11 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -56,6 +57,10 @@ class StatusBadgeMixin:
         css = {"all": ["admin/newsroom.css"]}
 
 
+# The body editor's own styles (static/admin/editor/), on each form with a body.
+BODY_EDITOR_CSS = "admin/editor/editor.css"
+
+
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
@@ -84,10 +89,30 @@ class AuthorAdmin(admin.ModelAdmin):
         return format_html('<a href="{}?author={}">{}</a>', url, obj.pk, _("Stories"))
 
 
+class _Address(str):
+    """A stored file shown by its address: the link and its text alike."""
+
+    @property
+    def url(self):
+        return str(self)
+
+
+class PictureFileInput(AdminFileWidget):
+    """Shows the picture's address as pages use it (MEDIA_URL included), not its storage
+    name: copied into a body, it is the picture."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _Address(value.url)
+        return context
+
+
 class ImageAdminForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt_text", "caption", "credit"]
+        widgets = {"file": PictureFileInput}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -131,6 +156,26 @@ class ImageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "file" in form.changed_data:
             renditions.image_renditions_refresh(image=obj)
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(require_POST(self.upload_view))
+        return [path("upload/", upload, name="articles_image_upload"), *super().get_urls()]
+
+    def upload_view(self, request):
+        """A picture uploaded from the body editor: into the library through this page's form,
+        checks and renditions, answered in JSON for the editor to place it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request)(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = {name: [str(error) for error in found] for name, found in form.errors.items()}
+            return JsonResponse({"errors": errors}, status=400)
+        image = form.save(commit=False)
+        self.save_model(request, image, form, change=False)
+        self.log_addition(request, image, [{"added": {}}])
+        fields = {"alt": image.alt_text, "caption": image.caption, "credit": image.credit}
+        size = {"width": image.width, "height": image.height}
+        return JsonResponse({"id": image.pk, "src": image.file.url, **fields, **size}, status=201)
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -309,10 +354,6 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_badge", "section", "byline", "publish_at", "updated_at"]
 
-    class Media:
-        css = {"all": ["admin/editor/editing.css"]}
-        js = ["admin/editor/autosave.js", "admin/editor/presence.js"]
-
     list_filter = [
         QueueFilter,
         "status",
@@ -366,6 +407,10 @@ class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     object_history_list_template = "admin/articles/article/object_history_list.html"
     object_history_form_template = "admin/articles/article/object_history_form.html"
+
+    class Media:
+        css = {"all": [BODY_EDITOR_CSS, "admin/editor/editing.css"]}
+        js = ["admin/editor/autosave.js", "admin/editor/presence.js"]
 
     def get_queryset(self, request):
         return (
@@ -656,6 +701,9 @@ class NewsroomPageAdmin(admin.ModelAdmin):
     list_editable = ["position", "in_footer"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
+
+    class Media:
+        css = {"all": [BODY_EDITOR_CSS]}
 
     def save_model(self, request, obj, form, change):
         curation.newsroom_page_save(page=obj)

@@ -11,7 +11,12 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from accounts.account_data import AccountPart, account_part_register
         from accounts.signals import display_name_changed
-        from articles import comments, receivers, search_index
+        from articles import (
+            checks,  # noqa: F401 - registers the start-up checks
+            comments,
+            receivers,
+            search_index,
+        )
         from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section, Tag
 
         # Stored pages show these (the menu, bylines, topics, pictures and their alt text) but

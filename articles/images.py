@@ -12,6 +12,7 @@ import html
 import io
 import re
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, ImageSequence, UnidentifiedImageError
 
-from articles.models import Image
+from articles.models import Article, Image
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
@@ -108,15 +109,14 @@ ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 def body_pictures_complete(body: str) -> str:
     """Give the body's pictures uploaded here their box size (no layout shift as they load)
     and, where the editor left it out, their alt text. Runs on sanitised HTML when saved."""
-    pictures = [dict(ATTRIBUTE.findall(found)) for found in BODY_PICTURE.findall(body)]
-    names = {_media_name(attrs) for attrs in pictures} - {None}
+    names = body_media_names(body)
     if not names:
         return body
     known = {image.file.name: image for image in Image.objects.filter(file__in=names)}
 
     def complete(match: re.Match) -> str:
         attrs = dict(ATTRIBUTE.findall(match.group(1)))
-        image = known.get(_media_name(attrs))
+        image = known.get(body_media_name(attrs))
         if image is None:
             return match.group(0)
         if not ("width" in attrs and "height" in attrs):
@@ -129,6 +129,27 @@ def body_pictures_complete(body: str) -> str:
     return BODY_PICTURE.sub(complete, body)
 
 
-def _media_name(attrs: dict) -> str | None:
+def body_media_name(attrs: dict) -> str | None:
     src = html.unescape(attrs.get("src", ""))
     return src.removeprefix(settings.MEDIA_URL) if src.startswith(settings.MEDIA_URL) else None
+
+
+def body_images_sync(articles: Iterable[Article]) -> None:
+    """Record which library pictures each saved body shows (Article.body_images)."""
+    names = {article.pk: body_media_names(article.body) for article in articles}
+    wanted = set().union(*names.values())
+    ids = dict(Image.objects.filter(file__in=wanted).values_list("file", "pk")) if wanted else {}
+    through = Article.body_images.through
+    through.objects.filter(article_id__in=names).delete()
+    through.objects.bulk_create(
+        through(article_id=article_id, image_id=ids[name])
+        for article_id, found in names.items()
+        for name in found
+        if name in ids
+    )
+
+
+def body_media_names(body: str) -> set[str]:
+    """The media names of the body's pictures that are stored here."""
+    pictures = (dict(ATTRIBUTE.findall(found)) for found in BODY_PICTURE.findall(body))
+    return {body_media_name(attrs) for attrs in pictures} - {None}

@@ -20,10 +20,10 @@ from django.utils.translation import get_language
 
 from accounts.selectors import request_account_facts
 from articles import selectors
-from articles.body import article_body_parts
 from articles.comments import comment_refusal, comments_closed
 from articles.links import share_links
 from articles.models import Article
+from articles.reader_body import article_reader_body
 from articles.scopes import (
     CHROME,
     FRONT,
@@ -125,7 +125,7 @@ def _page_shell(request, article: Article, *, kind: str) -> PageShell:
     shells_rendered["count"] += 1
     is_preview = kind == "preview"
     url = absolute_url(article.get_absolute_url(), request=request)
-    body = article_body_parts(article)
+    body = article_reader_body(article)
 
     def page(markers) -> str:
         if not is_preview:

@@ -6,6 +6,7 @@ from articles import signals
 from articles.models import Article, Image, Tag
 from articles.scopes import (
     CHROME,
+    picture_stories,
     reader_threads,
     stories_changed,
     story_scope,
@@ -39,7 +40,7 @@ def showing_stories_move(sender, instance, created=False, **kwargs):
     if created:
         return
     if sender is Image:
-        stories_changed(Article.objects.filter(lead_image=instance).values_list("pk", flat=True))
+        stories_changed(picture_stories(instance.pk))
         return
     showing = Article.objects.filter(**{"tags" if sender is Tag else "authors": instance})
     scopes_changed(story_scope(pk) for pk in showing.values_list("pk", flat=True))

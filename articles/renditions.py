@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from PIL import Image as PILImage
 
-from articles.models import Article, Image, Rendition
-from articles.scopes import stories_changed
+from articles.models import Image, Rendition
+from articles.scopes import picture_stories, stories_changed
 from articles.tasks import image_renditions_task
 
 WIDTHS = (320, 640, 960, 1280, 1600)
@@ -63,7 +63,7 @@ def image_renditions_create(*, image: Image) -> int:
             made += _rendition_make(image, picture, stem, rendition_format, width)
     finally:
         if made:  # stored pages were rendered without these sizes, even if a later one failed
-            stories_changed(Article.objects.filter(lead_image=image).values_list("pk", flat=True))
+            stories_changed(picture_stories(image.pk))
     return made
 
 

@@ -1,12 +1,16 @@
 """The allow-list for article bodies: what the editor can produce, and nothing else.
 
 Everything outside it (scripts, styles, event handlers, forms, frames, unknown tags and
-javascript: or data: URLs) is removed, whatever wrote the HTML.
+javascript: or data: URLs) is removed, whatever wrote the HTML. An embed is kept as the
+editor stores it, a figure naming an allow-listed provider around that provider's link
+(articles/embeds.py); a frame never is.
 """
 
 import re
 
 import nh3
+
+from articles.embeds import PROVIDERS, embeds_normalise
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -23,6 +27,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    tag_attribute_values={"figure": {"data-embed": {provider.name for provider in PROVIDERS}}},
     url_schemes=URL_SCHEMES,
     link_rel="noopener noreferrer",
     # Pictures in a body sit below the lead photo: the browser fetches them when they near view.
@@ -50,4 +55,8 @@ def sanitize_body(html: str) -> str:
     readers would see as an empty box: one whose address was not allowed (a file on the
     writer's disk, data:) or that never had one."""
     cleaned = PICTURE_WITHOUT_ADDRESS.sub("", _cleaner.clean(html or ""))
-    return FIGURE.sub(_figure_without_picture, cleaned).strip()
+    cleaned = FIGURE.sub(_figure_without_picture, cleaned).strip()
+    if "data-embed" not in cleaned:
+        return cleaned
+    # Made again from their links, then cleaned again: what the rule writes is kept as is.
+    return _cleaner.clean(embeds_normalise(cleaned)).strip()

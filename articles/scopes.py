@@ -56,6 +56,13 @@ def stories_scopes(article_ids: Iterable[int], *, front: bool = False) -> set[st
     return names
 
 
+def picture_stories(image_id: int) -> set[int]:
+    """The stories that show a picture: as their lead, or in their body."""
+    leads = Article.objects.filter(lead_image_id=image_id).values_list("pk", flat=True)
+    bodies = Article.body_images.through.objects.filter(image_id=image_id)
+    return set(leads) | set(bodies.values_list("article_id", flat=True))
+
+
 def stories_changed(article_ids: Iterable[int], *, front: bool = False) -> None:
     scopes_changed(stories_scopes(article_ids, front=front))
 

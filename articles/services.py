@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.images import body_pictures_complete
+from articles.images import body_images_sync, body_pictures_complete
 from articles.models import Article, ArticleAutosave, SlugRedirect, Status, WorkflowEvent
 from articles.sanitize import sanitize_body
 from articles.scopes import stories_scopes
@@ -149,6 +149,7 @@ def article_save(*, article: Article, by, now: datetime | None = None) -> Articl
     shown_in = stories_scopes([article.pk]) if shown else set()
     article.full_clean(exclude=["authors", "tags"])
     article.save()
+    body_images_sync([article])
     article_search_document_refresh([article.pk])
     if creating:
         _event(article, Action.CREATED, by)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from articles import pages, selectors, services
+from articles.embeds import EMBED_MARK
 from articles.models import (
     Article,
     Author,
@@ -18,6 +19,7 @@ from articles.models import (
     SlugRedirect,
     Tag,
 )
+from articles.reader_body import body_render
 from articles.search import SearchFilters, article_search
 from newsroom.links import absolute_url
 from newsroom.paging import CappedPaginator
@@ -125,7 +127,9 @@ def search(request):
 @require_safe
 def page_detail(request, slug):
     page = get_object_or_404(NewsroomPage, slug=slug)
-    return render(request, "articles/newsroompage_detail.html", {"page": page})
+    body = body_render(page.body)
+    context = {"page": page, "body": body, "has_embeds": EMBED_MARK in body}
+    return render(request, "articles/newsroompage_detail.html", context)
 
 
 @require_safe

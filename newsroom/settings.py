@@ -8,6 +8,7 @@ REDIS_URL, EMAIL_URL, ALLOWED_HOSTS and SECRET_KEY.
 from pathlib import Path
 
 import environ
+from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
 from newsroom.csp import static_file_headers
@@ -238,6 +239,26 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 # `make bench` sets this to a saved article page, which /bench/floor/ then serves from memory.
 BENCH_FLOOR_FILE = env("BENCH_FLOOR_FILE", default="")
 
+# The body editor's own extensions (static/admin/editor/), each loaded by django-prose-editor
+# where a field turns it on (articles/models/content.py). They make only what the body's
+# sanitiser keeps (articles/sanitize.py): figures of pictures, and embeds; the others (keep a
+# selected picture while typing, clean a paste, count words) make no markup of their own.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("admin/editor/pictures.js")],
+        "extensions": {"BodyPictures": html_tags(["figure", "img", "figcaption"])},
+    },
+    {
+        "js": [static_lazy("admin/editor/embeds.js")],
+        "extensions": {"BodyEmbeds": html_tags(["figure", "a"])},
+    },
+    {"js": [static_lazy("admin/editor/counts.js")], "extensions": {"WritingAids": html_tags([])}},
+    {
+        "js": [static_lazy("admin/editor/keep_pictures.js"), static_lazy("admin/editor/paste.js")],
+        "extensions": {"KeepPictures": html_tags([]), "CleanPaste": html_tags([])},
+    },
+]
+
 # Email: EMAIL_URL (smtp://user:pass@host:587, consolemail://), else files in var/mail.
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
@@ -315,24 +336,19 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The players of the providers a story may embed (articles/embeds.py, checked at
+        # start-up), each loaded only when a reader clicks to play.
+        "frame-src": [
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+            "https://platform.twitter.com",
+        ],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
 }
-
-# The article body editor's own extensions (static/admin/editor/): they produce no markup
-# of their own, so they add nothing to the sanitiser's allow-list (articles/sanitize.py).
-DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {
-        "js": [static_lazy("admin/editor/keep_pictures.js"), static_lazy("admin/editor/paste.js")],
-        "extensions": {
-            "KeepPictures": lambda config, allow_list: None,
-            "CleanPaste": lambda config, allow_list: None,
-        },
-    }
-]
 
 # LOG_FORMAT=json in production: one JSON object per line, for the log shipper.
 LOGGING = logging_config(

@@ -43,11 +43,10 @@ else:
 
 # Under CI=true a test whose service (PostgreSQL, Redis, Chromium) is missing fails, never skips.
 CI = env.bool("CI", default=False)  # noqa: F405
+# Where the browser tests save their screenshots; empty: test-artifacts/ in the checkout
+# (tests/integration/chromium.py).
+TEST_ARTIFACTS = env("NEWSROOM_TEST_ARTIFACTS", default="")  # noqa: F405
 # The load test's length: short in CI and by default, 60 s when `make bench` runs it.
 LOAD_TEST_SECONDS = env.int("LOAD_TEST_SECONDS", default=10)  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-
-# Where the browser tests save their screenshots (tests/integration/browser/conftest.py);
-# empty: a folder under pytest's basetemp.
-TEST_ARTIFACTS_DIR = os.environ.get("NEWSROOM_TEST_ARTIFACTS", "")

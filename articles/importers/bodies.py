@@ -3,13 +3,16 @@
 WordPress keeps classic posts without paragraph tags (it adds them on display, `wpautop`),
 with shortcodes and block-editor comments; Ghost keeps HTML. The result goes through the same
 sanitiser as every save. Pictures are left as <img> with the source's address: the importer
-swaps those for library pictures (`body_picture_sources`, `body_pictures_replace`).
+swaps those for library pictures (`body_picture_sources`, `body_pictures_replace`). An address
+alone on its line, an [embed] and a frame go by the editor's rule (articles/embeds.py): an
+allow-listed provider's become embeds, others links.
 """
 
 import html
 import re
 from dataclasses import dataclass, field
 
+from articles.embeds import url_line_html
 from articles.sanitize import sanitize_body
 
 BLOCKS = (
@@ -34,7 +37,11 @@ ATTRIBUTE = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+))")
 HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 BLOCK_BOUNDARY = re.compile(rf"</?(?:{BLOCKS}|br)\b[^>]*>", re.IGNORECASE)
 INLINE_TAG = re.compile(r"<[^>]*>")
-EMBED_FIGURE = re.compile(r"<figure\b[^>]*>\s*(<p><a [^>]*>[^<]*</a></p>)\s*</figure>")
+# A frame's card around what the frame became, a link or an embed.
+EMBED_FIGURE = re.compile(
+    r"<figure\b[^>]*>\s*(<p><a [^>]*>[^<]*</a></p>|<figure data-embed=\"[a-z]+\">"
+    r"<a [^>]*>[^<]*</a></figure>)\s*</figure>"
+)
 IFRAME = re.compile(r"<iframe\b[^>]*>(?:.*?</iframe>)?", re.IGNORECASE | re.DOTALL)
 PICTURE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 LINKED_PICTURE = re.compile(r"<a\b[^>]*>\s*(<img\b[^>]*>)\s*</a>", re.IGNORECASE)
@@ -69,17 +76,17 @@ def wordpress_body(raw: str, *, attachments: dict[str, dict]) -> Body:
     text = COMMENT.sub("", raw or "").replace("\r\n", "\n").replace("\r", "\n")
     text = CAPTION.sub(_caption, text)
     text = GALLERY.sub(lambda match: _gallery(match, attachments), text)
-    text = EMBED.sub(lambda match: "\n\n" + link_paragraph(match.group(1).strip()) + "\n\n", text)
-    text = URL_LINE.sub(lambda match: "\n\n" + link_paragraph(match.group(1)) + "\n\n", text)
+    text = EMBED.sub(lambda match: "\n\n" + url_line_html(match.group(1)) + "\n\n", text)
+    text = URL_LINE.sub(lambda match: "\n\n" + url_line_html(match.group(1)) + "\n\n", text)
     text = _drop_shortcodes(text, body.dropped)
     body.html = finish(autop(text))
     return body
 
 
 def finish(markup: str) -> str:
-    """Frames made links, headings demoted (the headline is the page's only h1), and the
-    result sanitised."""
-    markup = IFRAME.sub(lambda match: link_paragraph(_attribute(SRC, match.group(0))), markup)
+    """Frames made embeds or links, headings demoted (the headline is the page's only h1),
+    and the result sanitised."""
+    markup = IFRAME.sub(lambda match: url_line_html(_attribute(SRC, match.group(0))), markup)
     markup = EMBED_FIGURE.sub(r"\1", markup)
     return sanitize_body(demote_headings(markup))
 
@@ -107,12 +114,6 @@ def figure(picture: dict) -> str:
     caption_html = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     src, alt = html.escape(picture["url"]), html.escape(picture.get("alt", ""))
     return f'<figure><img src="{src}" alt="{alt}">{caption_html}</figure>'
-
-
-def link_paragraph(url: str) -> str:
-    """What the editor makes of a pasted address: Newsroom embeds no provider, so a link."""
-    url = html.escape(html.unescape(url))
-    return f'<p><a href="{url}">{url}</a></p>'
 
 
 def _drop_shortcodes(text: str, dropped: set[str]) -> str:

@@ -15,7 +15,8 @@ from pathlib import Path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from articles.importers.bodies import figure, finish, link_paragraph, plain_text
+from articles.embeds import link_paragraph, url_line_html
+from articles.importers.bodies import figure, finish, plain_text
 from articles.importers.service import (
     AuthorItem,
     Importer,
@@ -221,7 +222,9 @@ def _lexical(node: dict, unknown: set[str]) -> str:
 def _plain_card(kind: str, data: dict, unknown: set[str]) -> str:
     """The cards both of Ghost's formats write alike, under their lexical or mobiledoc name;
     any other is named in the report and left out."""
-    if kind in ("embed", "bookmark"):
+    if kind == "embed":
+        return url_line_html(data.get("url", ""))
+    if kind == "bookmark":
         return link_paragraph(data.get("url", ""))
     if kind in ("horizontalrule", "hr"):
         return "<hr>"

@@ -22,7 +22,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
 from articles import renditions
-from articles.images import body_pictures_complete
+from articles.images import body_images_sync, body_pictures_complete
 from articles.importers.bodies import (
     body_picture_sources,
     body_pictures_replace,
@@ -256,6 +256,7 @@ class Importer:
             written = [article.pk for article in articles]
             # What the article service and its receivers would keep: the search documents, and
             # the stored pages and lists that show these stories (moved once committed).
+            body_images_sync(articles)
             article_search_document_refresh(written)
             stories_changed(written, front=True)
             WorkflowEvent.objects.bulk_create(

@@ -3,16 +3,23 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
+from articles.embeds import editor_providers
 from articles.sanitize import sanitize_body
 from newsroom.roles import is_writer_only
 
 BODY_EDITOR_EXTENSIONS = {
+    # Ours (static/admin/editor/): upload a picture into the library, embed a video or post,
+    # count words; the browser checks spelling, which the editor turns off unless told.
+    "BodyPictures": {"uploadUrl": reverse_lazy("admin:articles_image_upload")},
+    "BodyEmbeds": {"providers": editor_providers()},
+    "WritingAids": True,
+    "NoSpellCheck": False,
     "Bold": True,
     "Italic": True,
     "Strike": True,
@@ -199,6 +206,11 @@ class Article(models.Model):
     )
     lead_image = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_of"
+    )
+    # The library pictures the body shows, kept by every save (articles.images.body_images_sync)
+    # so that a picture's new renditions or credit move the stored pages that show it.
+    body_images = models.ManyToManyField(
+        Image, blank=True, editable=False, related_name="in_bodies"
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True

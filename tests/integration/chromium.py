@@ -1,5 +1,6 @@
 """What the headless-Chromium tests share: Debian's Chromium and its flags, axe-core from
-npm, where screenshots go, and the window sizes they are taken at."""
+npm, and the window sizes screenshots are taken at (they go to the `artifacts` fixture's
+folder, tests/integration/conftest.py)."""
 
 from pathlib import Path
 
@@ -18,7 +19,7 @@ CHROMIUM_ARGS = [
 ]
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # Screenshots: NEWSROOM_TEST_ARTIFACTS (newsroom/test_settings.py), else test-artifacts/.
-ARTIFACTS = Path(settings.TEST_ARTIFACTS_DIR or Path(settings.BASE_DIR) / "test-artifacts")
+ARTIFACTS = Path(settings.TEST_ARTIFACTS or Path(settings.BASE_DIR) / "test-artifacts")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # The admin's change form is taller than a reader's page.

@@ -9,11 +9,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
 from bench.server import ROOT, Server
 from tests.conftest import require_service
+from tests.integration.chromium import ARTIFACTS
 from tests.integration.services import ThrowawayPostgres, ThrowawayRedis, postgres_bin
 
 SECRET_KEY = "served-site-under-test-" + "k" * 40
@@ -127,3 +129,10 @@ def site(tmp_path_factory):
             server.stop()
         redis_server.remove()
         postgres.remove()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """The screenshots' folder (tests/integration/chromium.py)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

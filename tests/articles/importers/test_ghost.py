@@ -53,11 +53,14 @@ def test_users_become_authors_with_bio_and_picture(imported):
     assert Author.objects.get(slug="sam").photo is None
 
 
-def test_html_bodies_keep_one_h1_and_frames_become_links(imported):
+def test_html_bodies_keep_one_h1_and_frames_become_embeds(imported):
     body = story("rail-strike").body
     assert "<h1" not in body and "<h2>Talks</h2>" in body
     assert "<iframe" not in body
-    assert '<p><a href="https://www.youtube.com/embed/strike"' in body
+    assert (
+        '<figure data-embed="youtube"><a href="https://www.youtube.com/embed/strike-2021"' in body
+    )
+    assert "kg-embed-card" not in body and body.count("<figure") == 2
     assert "__GHOST_URL__" not in body and 'src="/media/images/' in body
 
 
@@ -68,7 +71,8 @@ def test_a_lexical_document_is_rendered(imported):
     assert "<h2>Why</h2><ul><li>Signals<ol><li>Old ones</li></ol></li><li>Staff</li></ul>" in body
     assert "<blockquote>We are sorry.</blockquote>" in body
     assert 'alt="A platform"' in body and "<figcaption>Platform 2</figcaption>" in body
-    assert '<p><a href="https://www.youtube.com/watch?v=rail"' in body
+    embed = '<figure data-embed="youtube"><a href="https://www.youtube.com/watch?v=rail-2021-x"'
+    assert embed in body
     assert "Subscribe" not in body
     assert "“Late again”: card “callout” not brought across" in imported
 
@@ -79,7 +83,7 @@ def test_a_mobiledoc_document_is_rendered(imported):
     assert "details</a><br>here.</p>" in body
     assert "<h2>Timetable</h2>\n<ul><li>Hourly</li><li>Faster</li></ul>" in body
     assert 'alt="Tracks"' in body and "<figcaption>The old line</figcaption>" in body
-    assert '<a href="https://vimeo.com/42"' in body
+    assert '<figure data-embed="vimeo"><a href="https://vimeo.com/42"' in body
     assert "card “markdown” not brought across" in imported
 
 

@@ -90,8 +90,9 @@ def test_the_body_is_converted_as_wordpress_shows_it(imported):
     assert "127.0.0.1:9" not in body  # every picture is a library picture
     assert "<h1" not in body and "<h2>What it means</h2>" in body and "<h3>For schools" in body
     assert "<li>More teachers\n<ul>\n<li>In the north</li>" in body  # nested lists
-    assert '<p><a href="https://www.youtube.com/watch?v=abc123"' in body  # a URL alone
-    assert '<p><a href="https://vimeo.com/12345"' in body  # [embed]
+    # A URL alone and [embed], by the editor's rule: no video id of YouTube's shape, a link.
+    assert '<p><a href="https://www.youtube.com/watch?v=abc123"' in body
+    assert '<figure data-embed="vimeo"><a href="https://vimeo.com/12345"' in body
     assert "contact-form" not in body and "[1]" in body
     assert "shortcode [contact-form] dropped" in imported
 

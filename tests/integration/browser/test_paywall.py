@@ -6,7 +6,7 @@ import pytest
 
 from tests import factories
 from tests.accounts.mailbox import emailed_code
-from tests.integration.chromium import ARTIFACTS, DESKTOP, chromium_launch, chromium_required
+from tests.integration.chromium import DESKTOP, chromium_launch, chromium_required
 from tests.paywall.pages import GATED
 
 pytestmark = [
@@ -15,14 +15,15 @@ pytestmark = [
 ]
 
 
-def test_from_the_wall_to_the_full_article_through_sign_up(live_server, section, editor):
+def test_from_the_wall_to_the_full_article_through_sign_up(
+    live_server, section, editor, artifacts
+):
     metered_articles = [
         factories.article_published(section=section, by=editor) for _n in range(11)
     ]
     chromium_required()
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = chromium_launch(playwright)
         try:
@@ -33,11 +34,11 @@ def test_from_the_wall_to_the_full_article_through_sign_up(live_server, section,
                 if n == 1:
                     appeal = page.locator('[data-paywall="donate"]')
                     appeal.scroll_into_view_if_needed()
-                    appeal.screenshot(path=str(ARTIFACTS / "paywall-donate.png"))
+                    appeal.screenshot(path=str(artifacts / "paywall-donate.png"))
                 if n == 3:
                     nudge = page.locator('[data-paywall="nudge"]')
                     assert nudge.get_attribute("data-reads") == "3"
-                    page.screenshot(path=str(ARTIFACTS / "paywall-nudge.png"), full_page=True)
+                    page.screenshot(path=str(artifacts / "paywall-nudge.png"), full_page=True)
 
             walled = metered_articles[10]
             page.goto(live_server.url + walled.get_absolute_url())
@@ -45,7 +46,7 @@ def test_from_the_wall_to_the_full_article_through_sign_up(live_server, section,
             assert wall.get_attribute("data-reads") == "10"
             assert page.locator(".article-rest").count() == 0
             assert not any(sentence in page.content() for sentence in GATED)
-            page.screenshot(path=str(ARTIFACTS / "paywall-wall.png"), full_page=True)
+            page.screenshot(path=str(artifacts / "paywall-wall.png"), full_page=True)
 
             wall.get_by_role("link", name="Register for full access").click()
             page.wait_for_url("**/accounts/signup/**")
@@ -59,6 +60,6 @@ def test_from_the_wall_to_the_full_article_through_sign_up(live_server, section,
             page.wait_for_url(live_server.url + walled.get_absolute_url())
             assert page.locator('[data-paywall="wall"]').count() == 0
             assert page.locator(".article-rest p").count() == 6
-            page.screenshot(path=str(ARTIFACTS / "paywall-after-sign-up.png"), full_page=True)
+            page.screenshot(path=str(artifacts / "paywall-after-sign-up.png"), full_page=True)
         finally:
             browser.close()

@@ -4,7 +4,6 @@ import pytest
 
 from tests.articles.reader_data import furnished_article
 from tests.integration.chromium import (
-    ARTIFACTS,
     DESKTOP,
     PHONE,
     chromium_launch,
@@ -34,7 +33,9 @@ def assert_quiet_console(browser, base_url, paths) -> None:
     context.close()
 
 
-def test_home_and_article_render_work_without_script_and_pass_axe(live_server, editor, section):
+def test_home_and_article_render_work_without_script_and_pass_axe(
+    live_server, editor, section, artifacts
+):
     chromium_required(axe=True)
     article = furnished_article(
         editor=editor,
@@ -44,7 +45,6 @@ def test_home_and_article_render_work_without_script_and_pass_axe(live_server, e
     )
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
     pages = {"home": "/", "article": article.get_absolute_url()}
     with sync_playwright() as playwright:
         browser = chromium_launch(playwright)
@@ -56,7 +56,7 @@ def test_home_and_article_render_work_without_script_and_pass_axe(live_server, e
                     response = page.goto(live_server.url + path)
                     assert response.status == 200
                     assert page.locator("h1").count() == 1
-                    page.screenshot(path=str(ARTIFACTS / f"{name}-{device}.png"), full_page=True)
+                    page.screenshot(path=str(artifacts / f"{name}-{device}.png"), full_page=True)
                     assert serious_violations(page) == [], (name, device)
                 body = page.locator("[data-article-body]")
                 assert body.get_attribute("data-access") == "metered"

@@ -4,9 +4,9 @@ An anonymous reader reads until the wall, registers from it, types the emailed c
 back on the full story; asks for breaking-news alerts with one click. An editor signs in to the
 admin, uploads a photo, writes and publishes a breaking story with it, and sends the alert.
 The email reaches a real SMTP server; the reader leaves with one click. Every step is saved
-as a screenshot in test-artifacts/journey/, and axe-core finds no serious violation on any
-reader-facing page visited. The admin's pages are not held to it: Django's admin chrome and
-the rich-text editor's widget are outside the product's own markup.
+as a screenshot in journey/ of the test artifacts (README, Tests), and axe-core finds no
+serious violation on any reader-facing page visited. The admin's pages are not held to it:
+Django's admin chrome and the rich-text editor's widget are outside the product's own markup.
 """
 
 import io
@@ -27,7 +27,6 @@ from tests import factories
 from tests.accounts.mailbox import code_in
 from tests.integration.chromium import (
     ADMIN,
-    ARTIFACTS,
     DESKTOP,
     MAIL_SECONDS,
     chromium_launch,
@@ -37,7 +36,6 @@ from tests.integration.chromium import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = ARTIFACTS / "journey"
 WALL_AFTER = 10
 READER_EMAIL = "mira.reader@example.org"
 READER_PASSWORD = "a-long-reader-passphrase-42"
@@ -92,14 +90,15 @@ def jpeg(width=1200, height=800) -> bytes:
 class Journey:
     """Screenshots every step and runs axe-core on the reader-facing ones."""
 
-    def __init__(self):
-        SHOTS.mkdir(parents=True, exist_ok=True)
+    def __init__(self, folder):
+        self.shots = folder / "journey"
+        self.shots.mkdir(parents=True, exist_ok=True)
         self.step = 0
         self.violations: dict[str, list[str]] = {}
 
     def record(self, page, name: str, *, axe: bool = True) -> None:
         self.step += 1
-        page.screenshot(path=str(SHOTS / f"{self.step:02d}-{name}.png"), full_page=True)
+        page.screenshot(path=str(self.shots / f"{self.step:02d}-{name}.png"), full_page=True)
         if not axe:
             return
         serious = serious_violations(page)
@@ -114,7 +113,7 @@ def select2_pick(page, field: str, text: str) -> None:
     page.locator(".select2-results__option", has_text=text).first.click()
 
 
-def test_reader_editor_and_alert_journey(live_server, smtp_sink, settings, monkeypatch):
+def test_reader_editor_and_alert_journey(live_server, smtp_sink, settings, monkeypatch, artifacts):
     chromium_required(axe=True)
     # Playwright's sync API runs an event loop in this thread; the ORM checks between steps
     # are still plain synchronous calls.
@@ -130,7 +129,7 @@ def test_reader_editor_and_alert_journey(live_server, smtp_sink, settings, monke
         )
         for n in range(WALL_AFTER + 1)
     ]
-    journey = Journey()
+    journey = Journey(artifacts)
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
