@@ -99,6 +99,8 @@ def test_the_editor_is_given_the_upload_address_and_the_embed_allow_list(client,
         "pictures.js",
         "embeds.js",
         "counts.js",
+        "keep_pictures.js",
+        "paste.js",
     ]
 
 
