@@ -5,7 +5,9 @@ list is drawn from its section's and its topics' lists. So an edit of a live sto
 story and the lists it appears in, and the front's when the front showed it; a comment moves
 its thread; a section or a footer page moves the chrome. Unpublishing or deleting a story
 moves all it was shown in, the front included. The sitemaps follow the archive list, which
-every live story's change moves.
+every live story's change moves. A live story's update shows on its page, in its feed and
+in the sitemaps' lastmod, and nowhere else (no list shows updates): it moves the story and the
+archive only.
 """
 
 from collections.abc import Iterable
@@ -54,6 +56,10 @@ def stories_scopes(article_ids: Iterable[int], *, front: bool = False) -> set[st
     if front or shown is None or ids & shown:
         names.add(FRONT)
     return names
+
+
+def live_scopes(article_id: int) -> set[str]:
+    return {story_scope(article_id), ARCHIVE}
 
 
 def stories_changed(article_ids: Iterable[int], *, front: bool = False) -> None:
