@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import comments, curation, renditions, services
+from articles.live_admin import LiveDeskMixin
 from articles.images import image_prepare_upload
 from articles.models import (
     Article,
@@ -237,7 +238,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
+class ArticleAdmin(LiveDeskMixin, StatusBadgeMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_badge", "section", "byline", "publish_at", "updated_at"]
     list_filter = [
