@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import comments, curation, renditions, services
-from articles.live_admin import LiveDeskMixin
 from articles.images import image_prepare_upload
+from articles.live_admin import LiveDeskMixin
 from articles.models import (
     Article,
     ArticleAuthor,

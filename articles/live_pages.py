@@ -20,6 +20,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from articles.live_timeline import KEY_POINTS, UPDATES_PAGE_SIZE, shown_updates, update_html
 from articles.models import Article, LiveCoverage, LiveUpdate
@@ -132,7 +133,9 @@ def live_updates_page(request, slug: str) -> HttpResponse:
         "coverage": coverage,
         "number": page.number,
         "page": page if access.full else None,
-        "prompts": access.prompts_html(article_id=article.pk, path=request.path),
+        "prompts": mark_safe(  # noqa: S308 - rendered from the paywall's templates
+            access.prompts_html(article_id=article.pk, path=request.path)
+        ),
     }
     response = render(request, "articles/live/updates_page.html", context)
     response["Cache-Control"] = "private, no-cache"
