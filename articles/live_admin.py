@@ -7,6 +7,8 @@ published story still gets the desk on its read-only page. Who may do what is de
 articles/live_services.py; this only shows the buttons that would be allowed.
 """
 
+from collections import defaultdict
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -220,21 +222,29 @@ def _desk(request, article, form=None) -> dict:
     updates = list(
         coverage.updates.exclude(state=LiveUpdate.State.REMOVED)
         .select_related("author", "created_by")
-        .prefetch_related("history__history_user")
         .order_by("-created_at", "-pk")[:DESK_UPDATES]
     )
     editing = next((u for u in updates if str(u.pk) == request.GET.get("live_update", "")), None)
     if editing is not None and not live_services.live_may_change(user=user, update=editing):
         editing = None
+    revisions = defaultdict(list)
+    for revision in (
+        LiveUpdate.history.filter(id__in=[u.pk for u in updates])
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        revisions[revision.id].append(revision)
     for update in updates:
+        update.revisions = revisions[update.pk]
         update.may_change = live_services.live_may_change(user=user, update=update)
         update.may_delete = live_services.live_may_change(
             user=user, update=update, action="delete"
         )
     if form is None:
-        initial = {name: getattr(editing, name) for name in live_services.UPDATE_FIELDS}
+        fields = live_services.UPDATE_FIELDS if editing else ()
         form = LiveUpdateForm(
-            initial=initial if editing else None, alert_allowed=_alert_allowed(user, article)
+            initial={name: getattr(editing, name) for name in fields},
+            alert_allowed=_alert_allowed(user, article),
         )
     desk |= {
         "may_post": live_services.live_may_post(user=user, coverage=coverage),
