@@ -78,13 +78,18 @@ def _shown_changed(coverage: LiveCoverage, now: datetime) -> int:
 
 @transaction.atomic
 def live_start(
-    *, article: Article, by, writer_updates: str = LiveCoverage.WriterUpdates.HELD
+    *,
+    article: Article,
+    by,
+    writer_updates: str = LiveCoverage.WriterUpdates.HELD,
+    now: datetime | None = None,
 ) -> LiveCoverage:
     """The story becomes live; started again after an end, it carries on its timeline."""
     if not live_may_run(by):
         raise PermissionDenied(_("Only editors start live coverage."))
+    now = now or timezone.now()
     coverage, created = LiveCoverage.objects.get_or_create(
-        article=article, defaults={"writer_updates": writer_updates}
+        article=article, defaults={"writer_updates": writer_updates, "started_at": now}
     )
     coverage = _locked(coverage)
     if not created and coverage.is_running:
@@ -93,7 +98,7 @@ def live_start(
     coverage.writer_updates = writer_updates
     coverage.full_clean()
     coverage.save(update_fields=["is_running", "ended_at", "writer_updates"])
-    _shown_changed(coverage, timezone.now())
+    _shown_changed(coverage, now)
     _event(article.pk, Action.LIVE_STARTED, by)
     return coverage
 
@@ -161,15 +166,15 @@ def _clean(update: LiveUpdate) -> None:
 def live_update_post(
     *, coverage: LiveCoverage, by, update: LiveUpdate, picture=None, now: datetime | None = None
 ) -> LiveUpdate:
-    """A new update, by `by` (their byline when they have one): published at once or held,
-    as the story's rule says for them."""
+    """A new update, by `by` (under the byline the update names, else theirs when they have
+    one): published at once or held, as the story's rule says for them."""
     if not live_may_post(user=by, coverage=coverage):
         raise PermissionDenied(_("You cannot post updates to this story."))
     coverage = _locked(coverage)
     now = now or timezone.now()
     update.coverage = coverage
     update.created_by = by
-    update.author = Author.objects.filter(user=by).first()
+    update.author = update.author or Author.objects.filter(user=by).first()
     update.created_at = update.updated_at = now
     _clean(update)
     update.image = _picture(picture, by)
