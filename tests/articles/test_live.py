@@ -276,3 +276,12 @@ def test_the_running_story_leads_its_hub(client, story, editor):
         assert html.index('class="live-hub"') < html.index(other.headline)
     committed(lambda: live_services.live_end(coverage=story.live_coverage, by=editor))
     assert 'class="live-hub"' not in client.get(tag.get_absolute_url()).content.decode()
+
+
+def test_an_update_author_renamed_shows_on_the_stored_page(client, story, editor):
+    author = factories.AuthorFactory(user=editor, name="Edna Editor")  # no byline on it
+    update_post(story, by=editor)
+    assert "Edna Editor" in client.get(story.get_absolute_url()).content.decode()
+    author.name = "Edna Editor-Okafor"
+    committed(author.save)
+    assert "Edna Editor-Okafor" in client.get(story.get_absolute_url()).content.decode()
