@@ -50,6 +50,9 @@ class LiveUpdateForm(forms.ModelForm):
         help_text=_("Next: the alert's confirmation, with how many subscribers get it."),
     )
 
+    # Its fields sit on the page next to the story's own (a headline each).
+    prefix = "live"
+
     class Meta:
         model = LiveUpdate
         fields = list(live_services.UPDATE_FIELDS)

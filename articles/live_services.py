@@ -177,7 +177,7 @@ def live_update_post(
     update.author = update.author or Author.objects.filter(user=by).first()
     update.created_at = update.updated_at = now
     _clean(update)
-    update.image = _picture(picture, by)
+    update.image = _picture(picture, by) or update.image
     if _published_at_once(coverage, by):
         update.state, update.published_at = State.PUBLISHED, now
         update.changed_in = _shown_changed(coverage, now)

@@ -4,6 +4,7 @@ articles/live_pages.py for the rest of what readers get of a live story."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -25,6 +26,7 @@ class LiveView:
     has_older: bool
     poll_url: str
     feed_url: str
+    poll_seconds: int
 
 
 def shown_updates(coverage_id: int):
@@ -51,6 +53,7 @@ def live_view(article: Article) -> LiveView | None:
         has_older=len(updates) > UPDATES_PAGE_SIZE,
         poll_url=reverse("articles:live_new", args=[article.pk]),
         feed_url=reverse("articles:live_feed", args=[article.slug]),
+        poll_seconds=settings.LIVE_POLL_SECONDS,
     )
 
 

@@ -1,17 +1,17 @@
 // A live story's page: asks the address in data-live-updates-url what is new since the
-// version the page has, and shows it. Every 15 s while the tab is seen, every minute while
-// it is hidden, backing off when the server does not answer. New updates are announced
+// version the page has, and shows it. Every data-live-interval seconds (15) while the tab is
+// seen, four times as seldom while it is hidden, backing off when the server does not answer. New updates are announced
 // politely to screen readers. Without this script the page works as it is: its "Newer
 // updates" link reloads it.
 (function () {
   "use strict";
-  var VISIBLE_MS = 15000;
-  var HIDDEN_MS = 60000;
   var MAX_MS = 300000;
   var live = document.querySelector("[data-live-updates-url]");
   if (!live) {
     return;
   }
+  var VISIBLE_MS = 1000 * (Number(live.getAttribute("data-live-interval")) || 15);
+  var HIDDEN_MS = 4 * VISIBLE_MS;
   var url = live.getAttribute("data-live-updates-url");
   var pinned = live.querySelector("[data-live-pinned]");
   var timeline = live.querySelector("[data-live-timeline]");

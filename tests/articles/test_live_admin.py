@@ -29,7 +29,9 @@ def update_url(article, update) -> str:
 
 
 def update_data(**fields) -> dict:
-    return {"headline": "Ferries resume", "body": "<p>The first crossing left at 7.</p>", **fields}
+    """The desk's form as posted (its fields carry the prefix "live")."""
+    values = {"headline": "Ferries resume", "body": "<p>The first crossing left at 7.</p>"}
+    return {f"live-{name}": value for name, value in (values | fields).items()}
 
 
 @pytest.fixture
@@ -105,7 +107,7 @@ def test_an_update_is_edited_in_the_same_form_and_keeps_its_revisions(client, st
     tree = lxml_html.fromstring(page)
     (form,) = tree.cssselect("form[data-live-desk-form]")
     assert form.get("action") == update_url(story, update)
-    assert form.cssselect("input[name=headline]")[0].get("value") == "Update headline 1"
+    assert form.cssselect("input[name=live-headline]")[0].get("value") == "Update headline 1"
     client.post(update_url(story, update), update_data(headline="Ferries resume at 7"))
     update.refresh_from_db()
     assert update.headline == "Ferries resume at 7"
@@ -124,12 +126,12 @@ def test_a_form_with_errors_comes_back_as_typed(client, story, editor):
 def test_an_update_with_a_picture_needs_its_alt_text(client, story, editor):
     client.force_login(editor)
     picture = SimpleUploadedFile("p.jpg", factories.jpeg_bytes(), content_type="image/jpeg")
-    client.post(post_url(story), {**update_data(), "picture": picture})
+    client.post(post_url(story), update_data(picture=picture))
     assert not LiveUpdate.objects.exists()
     picture.seek(0)
     client.post(
         post_url(story),
-        {**update_data(), "picture": picture, "picture_alt": "A ferry", "picture_credit": "Desk"},
+        update_data(picture=picture, picture_alt="A ferry", picture_credit="Desk"),
     )
     update = LiveUpdate.objects.get()
     assert update.image.alt_text == "A ferry" and update.image.credit == "Desk"
@@ -147,4 +149,4 @@ def test_an_update_is_the_moment_of_the_story_one_breaking_alert(client, story, 
     assert Alert.objects.filter(article=story).count() == 1
     assert WorkflowEvent.objects.filter(article=story, action="alert_sent").count() == 1
     page = client.get(change_url(story)).content.decode()
-    assert 'name="send_alert"' not in page  # once per story
+    assert 'name="live-send_alert"' not in page  # once per story
