@@ -27,6 +27,7 @@ from pathlib import Path
 
 import redis
 
+from bench import live
 from bench.server import ROOT, Server, production_environment
 
 WORK = ROOT / "var" / "bench"
@@ -49,6 +50,7 @@ SMOKE = {
     "rounds": 1,
     "warmup": 1,
     "load_seconds": 0,
+    "live_seconds": 3,
 }
 
 
@@ -223,6 +225,7 @@ def main() -> None:
     parser.add_argument(
         "--load-seconds", type=int, default=60, help="the load test's length; 0 skips it"
     )
+    parser.add_argument("--live-seconds", type=int, default=30, help="the live story's polls")
     parser.add_argument(
         "--smoke",
         action="store_true",
@@ -293,6 +296,14 @@ def main() -> None:
                 flush=True,
             )
         rss, pss = server.worker_rss_mb(), server.worker_pss_mb()
+        results["live_new_updates"] = live.live_measure(
+            server,
+            env,
+            WORK,
+            wrk=wrk,
+            seconds=options.live_seconds,
+            connections=options.connections,
+        )
 
     def ratio(name: str, floor: str = "floor") -> float:
         """The median over the rounds of the page against the floor measured next to it."""
@@ -308,6 +319,7 @@ def main() -> None:
         BUSY: results[BUSY],
         "ratio_busy_quiet": ratio(BUSY, "article_anon"),
         **done,
+        "live_new_updates": results["live_new_updates"],
     }
     answered = sum(run["requests"] for name in ("article_anon", BUSY) for run in runs[name])
     print(
