@@ -30,6 +30,10 @@ DONE = {
     "delete": _("The update is deleted."),
     "save": _("The update is saved."),
 }
+UPDATE_STEPS = {
+    "approve": live_services.live_update_approve,
+    "delete": live_services.live_update_delete,
+}
 # The updates the desk lists, newest first; older ones are edited from the revision history.
 DESK_UPDATES = 30
 
@@ -142,19 +146,9 @@ class LiveDeskMixin:
             shown = coverage.updates.exclude(state=LiveUpdate.State.REMOVED)
             update = get_object_or_404(shown, pk=update_pk)
         action, user = request.POST.get("action", "save"), request.user
-        if update is not None and action == "approve":
-            _run(
-                request,
-                lambda: live_services.live_update_approve(update=update, by=user),
-                DONE[action],
-            )
-            return _to_desk(article.pk)
-        if update is not None and action == "delete":
-            _run(
-                request,
-                lambda: live_services.live_update_delete(update=update, by=user),
-                DONE[action],
-            )
+        if update is not None and action in UPDATE_STEPS:
+            step = UPDATE_STEPS[action]
+            _run(request, lambda: step(update=update, by=user), DONE[action])
             return _to_desk(article.pk)
         form = LiveUpdateForm(
             request.POST, request.FILES, alert_allowed=_alert_allowed(user, article)

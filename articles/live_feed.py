@@ -8,18 +8,13 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from articles.live_timeline import UPDATES_PAGE_SIZE, shown_updates
-from articles.models import Article, LiveCoverage
+from articles.live_timeline import UPDATES_PAGE_SIZE, published_coverage, shown_updates
 from newsroom.links import absolute_url
 
 
 class LiveUpdatesFeed(Feed):
     def get_object(self, request, slug):
-        coverage = (
-            LiveCoverage.objects.select_related("article")
-            .filter(article__in=Article.objects.published(), article__slug=slug)
-            .first()
-        )
+        coverage = published_coverage(slug=slug)
         if coverage is None:
             raise Http404
         coverage.url = absolute_url(coverage.article.get_absolute_url(), request=request)

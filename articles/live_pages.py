@@ -22,7 +22,13 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from articles.live_timeline import KEY_POINTS, UPDATES_PAGE_SIZE, shown_updates, update_html
+from articles.live_timeline import (
+    KEY_POINTS,
+    UPDATES_PAGE_SIZE,
+    published_coverage,
+    shown_updates,
+    update_html,
+)
 from articles.models import Article, LiveCoverage, LiveUpdate
 from articles.pages import ArticleRef, reader_access
 from articles.scopes import story_scope
@@ -33,18 +39,10 @@ HUB_LATEST = 3
 ANSWER_FORMAT = 1
 
 
-def _published_coverage(article_id: int) -> LiveCoverage | None:
-    return (
-        LiveCoverage.objects.select_related("article")
-        .filter(pk=article_id, article__in=Article.objects.published())
-        .first()
-    )
-
-
 def _answers_build(article_id: int, since: int) -> tuple[ArticleRef, bytes, bytes] | None:
     """The answer for readers who may read the story, and the one for those who may not:
     its version and whether it still runs, without a word of any update."""
-    coverage = _published_coverage(article_id)
+    coverage = published_coverage(pk=article_id)
     if coverage is None:
         return None
     article = coverage.article
@@ -114,11 +112,7 @@ def live_new_answer(request, article_id: int) -> HttpResponse:
 def live_updates_page(request, slug: str) -> HttpResponse:
     """Older updates, a page at a time (page 1 is the story's own page): counted by the
     meter as the story is, once per period; a walled reader gets the wall and no update."""
-    coverage = (
-        LiveCoverage.objects.select_related("article__section")
-        .filter(article__in=Article.objects.published(), article__slug=slug)
-        .first()
-    )
+    coverage = published_coverage(slug=slug)
     if coverage is None:
         raise Http404
     article = coverage.article

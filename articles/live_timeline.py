@@ -38,6 +38,16 @@ def shown_updates(coverage_id: int):
     )
 
 
+def published_coverage(**article_lookup) -> LiveCoverage | None:
+    """The coverage of the published story found by `article_lookup` (pk=, slug=)."""
+    lookup = {f"article__{name}": value for name, value in article_lookup.items()}
+    return (
+        LiveCoverage.objects.select_related("article__section")
+        .filter(article__in=Article.objects.published(), **lookup)
+        .first()
+    )
+
+
 def live_view(article: Article) -> LiveView | None:
     """The coverage of a story that has (or had) any, for its page; None for others."""
     coverage = LiveCoverage.objects.filter(pk=article.pk).first()

@@ -13,17 +13,15 @@ bench.live` measures only this, on a smoke-sized data set of its own.
 """
 
 import argparse
-import contextlib
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from bench.server import ROOT
+from bench.server import ROOT, helper_at_work
 
 POST_EVERY = 10.0
 TARGET_P99_MS = 50
@@ -62,19 +60,6 @@ def _files_written(folder: Path, since: float) -> int:
     return sum(1 for path in folder.rglob("*") if path.is_file() and path.stat().st_mtime >= since)
 
 
-@contextlib.contextmanager
-def _editor_posting(env: dict[str, str], seconds: int, done: dict[str, int]):
-    args = [sys.executable, "-m", "bench.live", "--post", "--seconds", str(seconds)]
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    if process.stdout.readline().strip() != "ready":
-        sys.exit(f"bench/live.py --post did not start: exit {process.wait()}")
-    yield
-    output, _ = process.communicate(timeout=seconds + 60)
-    if process.returncode:
-        sys.exit(f"bench/live.py --post failed: exit {process.returncode}")
-    done.update(json.loads(output.splitlines()[-1]))
-
-
 def live_measure(server, env, work: Path, *, wrk, seconds: int, connections: int) -> dict:
     """Polls of the live story at `connections` for `seconds` while updates are posted; `wrk`
     is bench/run.py's runner."""
@@ -85,9 +70,9 @@ def live_measure(server, env, work: Path, *, wrk, seconds: int, connections: int
     paths = work / "live_paths.txt"
     paths.write_text(path + "\n")
     wrk(server, paths=paths, cookies=cookies, seconds=2, connections=connections)  # warm-up
-    done = {"updates": 0}
+    editor = [sys.executable, "-m", "bench.live", "--post", "--seconds", str(seconds)]
     started = time.time()
-    with _editor_posting(env, seconds, done):
+    with helper_at_work(editor, env, seconds=seconds) as done:
         figures = wrk(
             server, paths=paths, cookies=cookies, seconds=seconds, connections=connections
         )

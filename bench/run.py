@@ -28,7 +28,7 @@ from pathlib import Path
 import redis
 
 from bench import live
-from bench.server import ROOT, Server, production_environment
+from bench.server import ROOT, Server, helper_at_work, production_environment
 
 WORK = ROOT / "var" / "bench"
 DATABASE = "newsroom_bench"
@@ -186,14 +186,9 @@ def newsroom_at_work(env: dict[str, str], *, seconds: int, done: dict[str, int])
         *("--seconds", str(seconds)),
         *("--edits-before", str(done["edits"]), "--comments-before", str(done["comments"])),
     ]
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    if process.stdout.readline().strip() != "ready":
-        sys.exit(f"bench/busy.py did not start: exit {process.wait()}")
-    yield
-    output, _ = process.communicate(timeout=seconds + 60)
-    if process.returncode:
-        sys.exit(f"bench/busy.py failed: exit {process.returncode}")
-    for key, count in json.loads(output.splitlines()[-1]).items():
+    with helper_at_work(args, env, seconds=seconds) as did:
+        yield
+    for key, count in did.items():
         done[key] += count
 
 

@@ -14,6 +14,7 @@ from tests.integration.chromium import (
     chromium_launch,
     chromium_required,
     serious_violations,
+    staff_sign_in,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,11 +54,7 @@ def test_an_open_page_shows_the_update_an_editor_posts(
             assert serious_violations(reader) == []
 
             admin = browser.new_context(viewport=ADMIN).new_page()
-            admin.goto(live_server.url + "/admin/")
-            admin.fill("[name=login]", editor.email)
-            admin.fill("[name=password]", "correct-horse-battery")
-            admin.locator("form:has([name=password]) [type=submit]").click()
-            admin.wait_for_url(live_server.url + "/admin/")
+            staff_sign_in(admin, live_server.url, editor)
             admin.goto(live_server.url + f"/admin/articles/article/{story.pk}/change/")
             admin.fill("#id_live-headline", POSTED)
             body = admin.locator("#live-desk [contenteditable=true]")
