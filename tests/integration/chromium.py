@@ -51,7 +51,7 @@ def serious_violations(page) -> list[str]:
 def staff_sign_in(page, base_url: str, user) -> None:
     """Through the admin's sign-in, as staff do (the address must be confirmed), with the
     test factories' password."""
-    password = "correct-horse-battery"  # noqa: S105 - tests.factories.UserFactory's
+    password = "correct-horse-battery"
     page.goto(base_url + "/admin/")
     page.fill("[name=login]", user.email)
     page.fill("[name=password]", password)
