@@ -66,6 +66,12 @@ class LiveUpdateForm(forms.ModelForm):
         if not alert_allowed:
             del self.fields["send_alert"]
 
+    def groups(self):
+        """The fields as the desk shows them: the update, then its picture (folded)."""
+        picture = [self[name] for name in self.fields if name.startswith("picture")]
+        update = [self[name] for name in self.fields if not name.startswith("picture")]
+        return update, picture
+
     def picture_given(self):
         """(file, alt text, caption, credit) for the service, or None."""
         data = self.cleaned_data

@@ -31,8 +31,8 @@ from articles.live_timeline import (
 )
 from articles.models import Article, LiveCoverage, LiveUpdate
 from articles.pages import ArticleRef, reader_access
-from articles.scopes import story_scope
-from newsroom.page_cache import scopes_versions, versions_key
+from articles.scopes import LIVE_HUBS, section_list_scope, story_scope, tag_list_scope
+from newsroom.page_cache import fragment, scopes_versions, versions_key
 
 HUB_LATEST = 3
 # In the stored answers' keys: a deploy that changes the answer must not read the old ones.
@@ -146,8 +146,7 @@ class HubLead:
     latest: list[LiveUpdate]
 
 
-def live_hub_lead(**filed_under) -> HubLead | None:
-    """The newest running live story in a section (`section=`) or topic (`tags=`)."""
+def _hub_lead(filed_under: dict) -> HubLead | None:
     coverage = (
         LiveCoverage.objects.select_related("article")
         .filter(
@@ -166,4 +165,19 @@ def live_hub_lead(**filed_under) -> HubLead | None:
         article=coverage.article,
         key_points=list(shown.filter(is_key_point=True)[:KEY_POINTS]),
         latest=list(shown[:HUB_LATEST]),
+    )
+
+
+def live_hub_html(*, section=None, tag=None) -> str:
+    """The newest running live story in a section or topic, for the top of its page; stored
+    under the versions of every live story's updates and of the hub's list (a story joining
+    or leaving it), so that a hub's page asks the database nothing more for it."""
+    if section is not None:
+        filed_under, scope = {"section": section}, section_list_scope(section.pk)
+    else:
+        filed_under, scope = {"tags": tag}, tag_list_scope(tag.pk)
+    return fragment(
+        f"articles:live-hub:{ANSWER_FORMAT}:{scope}",
+        scopes_versions([LIVE_HUBS, scope]),
+        lambda: render_to_string("articles/live/hub_lead.html", {"live": _hub_lead(filed_under)}),
     )

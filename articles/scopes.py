@@ -5,9 +5,10 @@ list is drawn from its section's and its topics' lists. So an edit of a live sto
 story and the lists it appears in, and the front's when the front showed it; a comment moves
 its thread; a section or a footer page moves the chrome. Unpublishing or deleting a story
 moves all it was shown in, the front included. The sitemaps follow the archive list, which
-every live story's change moves. A live story's update shows on its page, in its feed and
-in the sitemaps' lastmod, and nowhere else (no list shows updates): it moves the story and the
-archive only.
+every live story's change moves. A live story's update shows on its page, in its feed, in
+the sitemaps' lastmod and on the hubs (its section's and topics' pages, which show the
+running live story on top): it moves the story, the archive and the hubs' lead (`list:live`,
+every live story's), and no list of stories.
 """
 
 from collections.abc import Iterable
@@ -21,6 +22,8 @@ CHROME = "chrome"
 FRONT = "list:front"
 # Every live story: the sitemaps list them all, so any story's change moves it.
 ARCHIVE = "list:archive"
+# The running live stories on top of their hubs.
+LIVE_HUBS = "list:live"
 # The stories the front last built shows, so that an edit of any other story leaves it be.
 FRONT_IDS_KEY = "articles:front-ids"
 
@@ -59,7 +62,7 @@ def stories_scopes(article_ids: Iterable[int], *, front: bool = False) -> set[st
 
 
 def live_scopes(article_id: int) -> set[str]:
-    return {story_scope(article_id), ARCHIVE}
+    return {story_scope(article_id), ARCHIVE, LIVE_HUBS}
 
 
 def stories_changed(article_ids: Iterable[int], *, front: bool = False) -> None:

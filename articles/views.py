@@ -71,16 +71,16 @@ def _listing(request, template, heading_object, stories, *, page_query="", **ext
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     articles = selectors.article_list_published().filter(section=section)
-    live = live_pages.live_hub_lead(section=section)
-    return _listing(request, "articles/section_detail.html", section, articles, live=live)
+    live = live_pages.live_hub_html(section=section)
+    return _listing(request, "articles/section_detail.html", section, articles, live_hub=live)
 
 
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = selectors.article_list_published().filter(tags=tag)
-    live = live_pages.live_hub_lead(tags=tag)
-    return _listing(request, "articles/tag_detail.html", tag, articles, live=live)
+    live = live_pages.live_hub_html(tag=tag)
+    return _listing(request, "articles/tag_detail.html", tag, articles, live_hub=live)
 
 
 @require_safe

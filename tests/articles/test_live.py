@@ -274,6 +274,8 @@ def test_the_running_story_leads_its_hub(client, story, editor):
         assert story.headline in hub and point.headline in hub
         assert SECRET not in html
         assert html.index('class="live-hub"') < html.index(other.headline)
+    newest = update_post(story, by=editor, n=2)
+    assert newest.headline in client.get(tag.get_absolute_url()).content.decode()
     committed(lambda: live_services.live_end(coverage=story.live_coverage, by=editor))
     assert 'class="live-hub"' not in client.get(tag.get_absolute_url()).content.decode()
 
