@@ -39,9 +39,10 @@ HUB_LATEST = 3
 ANSWER_FORMAT = 1
 
 
-def _answers_build(article_id: int, since: int) -> tuple[ArticleRef, bytes, bytes] | None:
-    """The answer for readers who may read the story, and the one for those who may not:
-    its version and whether it still runs, without a word of any update."""
+def _answers_build(article_id: int, since: int) -> tuple[int, ArticleRef, bytes, bytes] | None:
+    """The `since` answered (at most the story's version), the answer for readers who may
+    read the story, and the one for those who may not: its version and whether it still
+    runs, without a word of any update."""
     coverage = published_coverage(pk=article_id)
     if coverage is None:
         return None
@@ -79,7 +80,7 @@ def _answers_build(article_id: int, since: int) -> tuple[ArticleRef, bytes, byte
             )
     public = {**common, "full": False}
     ref = ArticleRef(pk=article.pk, is_free=article.is_free)
-    return ref, json.dumps(full).encode(), json.dumps(public).encode()
+    return since, ref, json.dumps(full).encode(), json.dumps(public).encode()
 
 
 def live_new_answer(request, article_id: int) -> HttpResponse:
@@ -99,7 +100,9 @@ def live_new_answer(request, article_id: int) -> HttpResponse:
         stored = _answers_build(article_id, since)
         if stored is None:  # not stored: a scheduled story comes live by query, at its moment
             raise Http404
-        pages.set(key, stored)
+        if stored[0] == since:  # a `since` past the version is no page's: stored never
+            pages.set(key, stored[1:])
+        stored = stored[1:]
     ref, full, public = stored
     response = HttpResponse(
         full if request.paywall.may_read(ref) else public, content_type="application/json"

@@ -154,6 +154,11 @@ def test_a_stored_answer_asks_the_database_nothing(
     assert _answer(client, story)["updates"]
     with django_assert_num_queries(0):
         assert _answer(client, story)["updates"]
+    # A `since` past the story's version is answered as the version, and never stored.
+    ahead = _answer(client, story, since=10**9)
+    assert ahead["updates"] == [] and ahead["version"] == 2
+    with django_assert_num_queries(2):  # the story and its changes, again
+        _answer(client, story, since=10**9)
 
 
 def test_held_updates_and_unpublished_stories_are_not_in_the_answer(
