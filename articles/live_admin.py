@@ -159,35 +159,40 @@ class LiveDeskMixin:
         form = LiveUpdateForm(
             request.POST, request.FILES, alert_allowed=_alert_allowed(user, article)
         )
-        if form.is_valid():
-            values = {name: form.cleaned_data[name] for name in live_services.UPDATE_FIELDS}
-            picture = form.picture_given()
-            if update is None:
-                save = lambda: live_services.live_update_post(  # noqa: E731
-                    coverage=coverage, by=user, update=LiveUpdate(**values), picture=picture
-                )
-            else:
-                save = lambda: live_services.live_update_edit(  # noqa: E731
-                    update=update, by=user, values=values, picture=picture
-                )
-            saved = _run(request, save, DONE["save"])
-            if saved is not None and saved.state == LiveUpdate.State.HELD:
-                messages.info(request, _("It is held until an editor approves it."))
-            if saved is not None:
-                if (
-                    form.cleaned_data.get("send_alert")
-                    and saved.state == LiveUpdate.State.PUBLISHED
-                ):
-                    return HttpResponseRedirect(
-                        reverse("admin:alerts_alert_send", args=[article.pk])
-                    )
-                return _to_desk(article.pk)
-        # The story's page again, with the form as typed and its errors.
-        request.method = "GET"
-        edit = {"live_update": str(update.pk)} if update else {}
-        request.GET = request.GET.copy()
-        request.GET.update(edit)
-        return self.change_view(request, str(article.pk), extra_context={"live_form": form})
+        saved = _update_save(request, coverage, update, form) if form.is_valid() else None
+        if saved is None:  # the story's page again, with the form as typed and its errors
+            request.method = "GET"
+            request.GET = request.GET.copy()
+            if update is not None:
+                request.GET["live_update"] = str(update.pk)
+            return self.change_view(request, str(article.pk), extra_context={"live_form": form})
+        if saved.state == LiveUpdate.State.HELD:
+            messages.info(request, _("It is held until an editor approves it."))
+        elif form.cleaned_data.get("send_alert"):
+            return HttpResponseRedirect(reverse("admin:alerts_alert_send", args=[article.pk]))
+        return _to_desk(article.pk)
+
+
+def _update_save(request, coverage, update, form) -> LiveUpdate | None:
+    """A new update, or the changes to one, from the desk's valid form."""
+    values = {name: form.cleaned_data[name] for name in live_services.UPDATE_FIELDS}
+    picture, user = form.picture_given(), request.user
+    if update is None:
+        new = LiveUpdate(**values)
+        return _run(
+            request,
+            lambda: live_services.live_update_post(
+                coverage=coverage, by=user, update=new, picture=picture
+            ),
+            DONE["save"],
+        )
+    return _run(
+        request,
+        lambda: live_services.live_update_edit(
+            update=update, by=user, values=values, picture=picture
+        ),
+        DONE["save"],
+    )
 
 
 def _run(request, step, done: str):
