@@ -20,6 +20,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from articles import comments, curation, editing_views, renditions, services
 from articles.images import image_prepare_upload
+from articles.live_admin import LiveDeskMixin
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -350,7 +351,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(StatusBadgeMixin, SimpleHistoryAdmin):
+class ArticleAdmin(LiveDeskMixin, StatusBadgeMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "status_badge", "section", "byline", "publish_at", "updated_at"]
 

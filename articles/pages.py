@@ -22,6 +22,7 @@ from accounts.selectors import request_account_facts
 from articles import selectors
 from articles.comments import comment_refusal, comments_closed
 from articles.links import share_links
+from articles.live_timeline import live_timeline_html, live_view
 from articles.models import Article
 from articles.reader_body import article_reader_body
 from articles.scopes import (
@@ -126,6 +127,7 @@ def _page_shell(request, article: Article, *, kind: str) -> PageShell:
     is_preview = kind == "preview"
     url = absolute_url(article.get_absolute_url(), request=request)
     body = article_reader_body(article)
+    live = live_view(article)
 
     def page(markers) -> str:
         if not is_preview:
@@ -137,14 +139,18 @@ def _page_shell(request, article: Article, *, kind: str) -> PageShell:
             "body": body,
             "modified_at": selectors.article_modified_at(article),
             "canonical_url": url,
-            "json_ld": None if is_preview else article_json_ld(request, article),
+            "json_ld": None if is_preview else article_json_ld(request, article, live=live),
+            "live": live,
             "share_links": share_links(url, article.headline),
             "is_preview": is_preview,
             "slots": markers,
         }
         return render_to_string("articles/article_detail.html", context, request)
 
-    rest = f'<div class="article-rest">{conditional_escape(body.rest)}</div>' if body.rest else ""
+    # A live story's timeline is gated with the rest of its body.
+    timeline = live_timeline_html(request, article, live) if live else ""
+    rest = body.rest + conditional_escape(timeline)
+    rest = f'<div class="article-rest">{conditional_escape(rest)}</div>' if rest else ""
     facts = ArticleFacts(
         article=ArticleRef(pk=article.pk, is_free=article.is_free),
         rest=rest.encode(),

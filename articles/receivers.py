@@ -3,7 +3,7 @@ a story deleted outright, the workflow's moments and a reader's new name. Connec
 apps.py."""
 
 from articles import signals
-from articles.models import Article, Image, Tag
+from articles.models import Article, Image, LiveUpdate, Tag
 from articles.scopes import (
     CHROME,
     picture_stories,
@@ -39,6 +39,10 @@ def showing_stories_move(sender, instance, created=False, **kwargs):
     too, so the lists they are in move with them. A new one shows nowhere yet."""
     if created:
         return
+    if sender is not Tag:  # a live story's updates show their author and picture too
+        field = "image" if sender is Image else "author"
+        updates = LiveUpdate.objects.filter(**{field: instance})
+        scopes_changed(story_scope(pk) for pk in updates.values_list("coverage_id", flat=True))
     if sender is Image:
         stories_changed(picture_stories(instance.pk))
         return

@@ -5,7 +5,10 @@ list is drawn from its section's and its topics' lists. So an edit of a live sto
 story and the lists it appears in, and the front's when the front showed it; a comment moves
 its thread; a section or a footer page moves the chrome. Unpublishing or deleting a story
 moves all it was shown in, the front included. The sitemaps follow the archive list, which
-every live story's change moves.
+every live story's change moves. A live story's update shows on its page, in its feed, in
+the sitemaps' lastmod and on the hubs (its section's and topics' pages, which show the
+running live story on top): it moves the story, the archive and the hubs' lead (`list:live`,
+every live story's), and no list of stories.
 """
 
 from collections.abc import Iterable
@@ -19,6 +22,8 @@ CHROME = "chrome"
 FRONT = "list:front"
 # Every live story: the sitemaps list them all, so any story's change moves it.
 ARCHIVE = "list:archive"
+# The running live stories on top of their hubs.
+LIVE_HUBS = "list:live"
 # The stories the front last built shows, so that an edit of any other story leaves it be.
 FRONT_IDS_KEY = "articles:front-ids"
 
@@ -61,6 +66,10 @@ def picture_stories(image_id: int) -> set[int]:
     leads = Article.objects.filter(lead_image_id=image_id).values_list("pk", flat=True)
     bodies = Article.body_images.through.objects.filter(image_id=image_id)
     return set(leads) | set(bodies.values_list("article_id", flat=True))
+
+
+def live_scopes(article_id: int) -> set[str]:
+    return {story_scope(article_id), ARCHIVE, LIVE_HUBS}
 
 
 def stories_changed(article_ids: Iterable[int], *, front: bool = False) -> None:

@@ -2,12 +2,15 @@
 
 Never the body: headline, dates, people and pictures only. A metered article always marks
 its withheld part (hasPart with the .article-rest selector), whoever is reading, as Google
-asks of paywalled content.
+asks of paywalled content. A live story is a LiveBlogPosting: its coverage's start and end,
+and each update on its page as a liveBlogUpdate with headline, time and author, never the
+update's text.
 """
 
 from django.conf import settings
 from django.templatetags.static import static
 
+from articles.live_timeline import LiveView
 from articles.models import Article
 from articles.renditions import picture_for
 from articles.selectors import article_modified_at
@@ -29,7 +32,7 @@ def publisher(request) -> dict:
     }
 
 
-def article_json_ld(request, article: Article) -> dict:
+def article_json_ld(request, article: Article, *, live: LiveView | None = None) -> dict:
     url = absolute_url(article.get_absolute_url(), request=request)
     data = {
         "@context": "https://schema.org",
@@ -65,10 +68,43 @@ def article_json_ld(request, article: Article) -> dict:
             }
             for correction in corrections
         ]
+    if live:
+        data |= _live_json_ld(request, url, article, live)
     if not article.is_free:
         data["hasPart"] = {
             "@type": "WebPageElement",
             "isAccessibleForFree": False,
             "cssSelector": WITHHELD_SELECTOR,
         }
+    return data
+
+
+def _person(request, author) -> dict:
+    if author is None:
+        return {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME}
+    return {
+        "@type": "Person",
+        "name": author.name,
+        "url": absolute_url(author.get_absolute_url(), request=request),
+    }
+
+
+def _live_json_ld(request, url: str, article: Article, live: LiveView) -> dict:
+    coverage = live.coverage
+    data = {
+        "@type": "LiveBlogPosting",
+        "coverageStartTime": max(coverage.started_at, article.publish_at).isoformat(),
+        "liveBlogUpdate": [
+            {
+                "@type": "BlogPosting",
+                "headline": update.headline,
+                "datePublished": update.published_at.isoformat(),
+                "url": f"{url}#{update.anchor}",
+                "author": _person(request, update.author),
+            }
+            for update in (*live.pinned, *live.updates)
+        ],
+    }
+    if not coverage.is_running and coverage.ended_at:
+        data["coverageEndTime"] = coverage.ended_at.isoformat()
     return data

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from articles import comment_views, feeds, sitemaps, views
+from articles import comment_views, feeds, live_feed, live_views, sitemaps, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("articles/<slug:slug>/updates/", live_views.older_updates, name="live_updates"),
+    path("articles/<slug:slug>/feed/", live_feed.LiveUpdatesFeed(), name="live_feed"),
+    path("live/<int:article_id>/", live_views.new_since, name="live_new"),
     path("comments/<int:article_id>/", comment_views.comment_post, name="comment_post"),
     path("section/<slug:slug>/", views.section_detail, name="section"),
     path("section/<slug:slug>/feed/", feeds.RssFeed(), name="section_feed"),

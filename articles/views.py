@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from articles import pages, selectors, services
+from articles import live_pages, pages, selectors, services
 from articles.embeds import EMBED_MARK
 from articles.models import (
     Article,
@@ -71,14 +71,16 @@ def _listing(request, template, heading_object, stories, *, page_query="", **ext
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     articles = selectors.article_list_published().filter(section=section)
-    return _listing(request, "articles/section_detail.html", section, articles)
+    live = live_pages.live_hub_html(section=section)
+    return _listing(request, "articles/section_detail.html", section, articles, live_hub=live)
 
 
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = selectors.article_list_published().filter(tags=tag)
-    return _listing(request, "articles/tag_detail.html", tag, articles)
+    live = live_pages.live_hub_html(tag=tag)
+    return _listing(request, "articles/tag_detail.html", tag, articles, live_hub=live)
 
 
 @require_safe

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import redis
 
-from bench.server import ROOT, Server, production_environment
+from bench import live
+from bench.server import ROOT, Server, helper_at_work, production_environment
 
 WORK = ROOT / "var" / "bench"
 DATABASE = "newsroom_bench"
@@ -49,6 +50,7 @@ SMOKE = {
     "rounds": 1,
     "warmup": 1,
     "load_seconds": 0,
+    "live_seconds": 3,
 }
 
 
@@ -184,14 +186,9 @@ def newsroom_at_work(env: dict[str, str], *, seconds: int, done: dict[str, int])
         *("--seconds", str(seconds)),
         *("--edits-before", str(done["edits"]), "--comments-before", str(done["comments"])),
     ]
-    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    if process.stdout.readline().strip() != "ready":
-        sys.exit(f"bench/busy.py did not start: exit {process.wait()}")
-    yield
-    output, _ = process.communicate(timeout=seconds + 60)
-    if process.returncode:
-        sys.exit(f"bench/busy.py failed: exit {process.returncode}")
-    for key, count in json.loads(output.splitlines()[-1]).items():
+    with helper_at_work(args, env, seconds=seconds) as did:
+        yield
+    for key, count in did.items():
         done[key] += count
 
 
@@ -223,6 +220,7 @@ def main() -> None:
     parser.add_argument(
         "--load-seconds", type=int, default=60, help="the load test's length; 0 skips it"
     )
+    parser.add_argument("--live-seconds", type=int, default=30, help="the live story's polls")
     parser.add_argument(
         "--smoke",
         action="store_true",
@@ -293,6 +291,14 @@ def main() -> None:
                 flush=True,
             )
         rss, pss = server.worker_rss_mb(), server.worker_pss_mb()
+        results["live_new_updates"] = live.live_measure(
+            server,
+            env,
+            WORK,
+            wrk=wrk,
+            seconds=options.live_seconds,
+            connections=options.connections,
+        )
 
     def ratio(name: str, floor: str = "floor") -> float:
         """The median over the rounds of the page against the floor measured next to it."""
@@ -308,6 +314,7 @@ def main() -> None:
         BUSY: results[BUSY],
         "ratio_busy_quiet": ratio(BUSY, "article_anon"),
         **done,
+        "live_new_updates": results["live_new_updates"],
     }
     answered = sum(run["requests"] for name in ("article_anon", BUSY) for run in runs[name])
     print(

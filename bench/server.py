@@ -1,9 +1,12 @@
 """Gunicorn serving the site as in production, for `make bench` and the load and fault tests.
 
 The caller passes the whole environment (database, Redis, settings module); this module only
-starts the server on a free loopback port, waits for /healthz/, and stops it.
+starts the server on a free loopback port, waits for /healthz/, and stops it; and runs the
+benchmark's helpers that work on the site while it is measured.
 """
 
+import contextlib
+import json
 import os
 import secrets
 import signal
@@ -37,6 +40,23 @@ def production_environment(*, database: str, redis_url: str, **extra: str) -> di
 
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+@contextlib.contextmanager
+def helper_at_work(args: list[str], env: dict[str, str], *, seconds: float):
+    """A helper (`python -m bench.<name> ...`) in a process of its own (its own database
+    connection), working from the start of the block: it prints "ready" once set up, works
+    for `seconds`, then prints one JSON line, which fills the dict yielded."""
+    name = args[args.index("-m") + 1]
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    if process.stdout.readline().strip() != "ready":
+        sys.exit(f"{name} did not start: exit {process.wait()}")
+    done: dict = {}
+    yield done
+    output, _ = process.communicate(timeout=seconds + 60)
+    if process.returncode:
+        sys.exit(f"{name} failed: exit {process.returncode}")
+    done.update(json.loads(output.splitlines()[-1]))
 
 
 def free_port() -> int:

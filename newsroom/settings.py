@@ -165,6 +165,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long a web worker trusts the scopes' versions it last read (newsroom/page_cache.py): a
 # publication or an edit reaches every worker within this time.
 CONTENT_VERSION_TRUST_SECONDS = env.float("CONTENT_VERSION_TRUST_SECONDS", default=1.0)
+# How often an open live story's page asks what is new while it is seen (four times as
+# seldom while its tab is hidden).
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=15)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

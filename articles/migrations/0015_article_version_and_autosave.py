@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_import_sources_and_redirects'),
+        ('articles', '0014_live_updates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -16,6 +16,7 @@ from articles.models.content import (
     Tag,
     WorkflowEvent,
 )
+from articles.models.live import LiveCoverage, LiveUpdate
 from articles.models.media import Rendition
 from articles.models.pages import FrontPin, NewsroomPage
 from articles.models.redirects import Redirect
@@ -32,6 +33,8 @@ __all__ = [
     "Correction",
     "FrontPin",
     "Image",
+    "LiveCoverage",
+    "LiveUpdate",
     "NewsroomPage",
     "Redirect",
     "Rendition",

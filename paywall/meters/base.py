@@ -121,6 +121,15 @@ class MeterBase(ABC):
         """
 
     @abstractmethod
+    def counted(self, *, reader: str, article_id: int, period: Period) -> bool:
+        """Whether the article is counted for `reader` this period (so readable in full),
+        in one round trip; counts nothing, funnel included. For what a page already served
+        asks again (a live story's new updates), not for a view.
+
+        Raises MeterUnavailable when the store fails.
+        """
+
+    @abstractmethod
     def bump(self, *, event: str, article_id: int, day: date) -> None:
         """Add one to a funnel counter (one of EVENTS) for the day and article (0: none).
 

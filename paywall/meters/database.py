@@ -68,6 +68,14 @@ class DatabaseMeter(MeterBase):
         self._count(period.day, article_id, funnel_events(result, nudge_from))
         return result
 
+    def counted(self, *, reader: str, article_id: int, period: Period) -> bool:
+        try:
+            return MeterRead.objects.filter(
+                meter__reader=reader, meter__period=period.key, article_id=article_id
+            ).exists()
+        except DatabaseError as error:
+            raise MeterUnavailable(str(error)) from error
+
     def bump(self, *, event: str, article_id: int, day: date) -> None:
         self._count(day, article_id, {event: 1})
 

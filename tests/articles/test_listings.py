@@ -112,7 +112,10 @@ def test_lists_cost_a_fixed_number_of_queries_and_stop_at_their_last_page(
         )
     for url in [section.get_absolute_url(), tag.get_absolute_url(), author.get_absolute_url()]:
         for page in (1, 2):
-            with django_assert_max_num_queries(7):
+            # A section's or topic's first view also looks for its running live story.
+            with django_assert_max_num_queries(
+                8 if page == 1 and url != author.get_absolute_url() else 7
+            ):
                 doc = doc_of(client.get(url, {"page": page}))
             assert len(doc.cssselect(".story-list article.teaser")) == PAGE_SIZE
             assert f"Page {page} of 2" in doc.text_content()

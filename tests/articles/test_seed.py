@@ -3,7 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article, Image, Section, Status
+from articles.models import Article, Image, LiveCoverage, LiveUpdate, Section, Status, Tag
 from articles.models.media import Rendition
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,8 @@ def test_seed_demo_is_complete_and_idempotent(settings):
         assert len(re.sub(r"<[^>]+>", " ", article.body).split()) >= 300
         assert article.lead_image.alt_text and article.lead_image.credit
         assert article.bylines.exists()
-        assert article.updated_at == article.publish_at, "a fresh story shows no 'Updated'"
+        if not LiveCoverage.objects.filter(pk=article.pk).exists():
+            assert article.updated_at == article.publish_at, "a fresh story shows no 'Updated'"
     assert not Rendition.objects.filter(image__isnull=True).exists()
     assert Rendition.objects.values("image").distinct().count() == Image.objects.count()
 
@@ -72,3 +73,24 @@ def test_generated_sections_and_stories_add_up_on_a_second_run(settings):
     generated = Article.objects.published().filter(slug__startswith="generated-")
     assert generated.count() == 9
     assert all(article.bylines.exists() for article in generated)
+
+
+def test_seed_demo_has_a_live_metered_story_in_a_running_story_hub(settings, client):
+    settings.SECURE = False
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    (coverage,) = LiveCoverage.objects.select_related("article")
+    story = coverage.article
+    assert coverage.is_running and not story.is_free and story.is_live()
+    updates = LiveUpdate.objects.shown().filter(coverage=coverage)
+    assert updates.count() == 12
+    assert updates.filter(is_key_point=True).count() == 2
+    assert updates.filter(is_pinned=True).count() == 1
+    assert updates.filter(is_correction=True).count() == 1
+    pictured = updates.get(image__isnull=False)
+    assert pictured.image.alt_text and pictured.image.credit
+    assert all(update.author for update in updates)
+    hub = Tag.objects.get(slug="ferry-strike")
+    assert story.tags.filter(pk=hub.pk).exists() and hub.articles.count() == 3
+    page = client.get(hub.get_absolute_url()).content.decode()
+    assert page.index('class="live-hub"') < page.index('class="story-list"')

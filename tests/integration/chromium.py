@@ -48,3 +48,14 @@ def serious_violations(page) -> list[str]:
         for v in found
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def staff_sign_in(page, base_url: str, user) -> None:
+    """Through the admin's sign-in, as staff do (the address must be confirmed), with the
+    test factories' password."""
+    password = "correct-horse-battery"
+    page.goto(base_url + "/admin/")
+    page.fill("[name=login]", user.email)
+    page.fill("[name=password]", password)
+    page.locator("form:has([name=password]) [type=submit]").click()
+    page.wait_for_url(base_url + "/admin/")

@@ -21,15 +21,26 @@ from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from articles import services
+from articles import live_services, services
 from articles.images import image_prepare_upload
-from articles.models import Article, ArticleAuthor, Author, Image, Section, Status, Tag
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Image,
+    LiveCoverage,
+    LiveUpdate,
+    Section,
+    Status,
+    Tag,
+)
 from articles.renditions import image_renditions_create
 from articles.sanitize import sanitize_body
 from articles.search_index import article_search_document_refresh
 from newsroom.roles import EDITORS, WRITERS
 
 STORIES_FILE = Path(__file__).resolve().parents[2] / "demo" / "stories.json"
+LIVE_FILE = STORIES_FILE.with_name("live.json")
 
 # Local-only demo passwords, listed in the README; never used outside a local run.
 DEMO_ACCOUNTS = [
@@ -91,6 +102,7 @@ class Command(BaseCommand):
             editor, writer = self._accounts(skip=no_accounts)
             self._taxonomy(demo)
             created = self._stories(demo, editor=editor, writer=writer)
+            self._live(editor=editor)
         self.stdout.write(f"Demo stories created: {created}.")
         if sections:
             self._generated_sections(sections)
@@ -174,6 +186,50 @@ class Command(BaseCommand):
                 publish_at=now + timedelta(hours=demo["scheduled"]["hours_ahead"]),
             )
         return created + (draft is not None) + (scheduled is not None)
+
+    def _live(self, *, editor):
+        """The running story: the first demo story told in a dozen updates since it went out,
+        on top of its hub (a topic that gathers the strike's stories)."""
+        live = json.loads(LIVE_FILE.read_text(encoding="utf-8"))
+        article = Article.objects.filter(slug=live["story"]).first()
+        if (
+            article is None
+            or editor is None
+            or LiveCoverage.objects.filter(pk=article.pk).exists()
+        ):
+            return
+        hub, _ = Tag.objects.get_or_create(
+            slug=live["hub"]["slug"], defaults={"name": live["hub"]["name"]}
+        )
+        for story in Article.objects.filter(slug__in=live["hub_stories"]):
+            story.tags.add(hub)
+        coverage = live_services.live_start(article=article, by=editor, now=article.publish_at)
+        now = timezone.now()
+        for item in live["updates"]:
+            picture = None
+            if item.get("picture"):
+                art = live["picture"]
+                picture = (
+                    _picture("Pickets", art["colors"]),
+                    art["alt"],
+                    art["caption"],
+                    art["credit"],
+                )
+            update = LiveUpdate(
+                headline=item["headline"],
+                body="".join(f"<p>{escape(p)}</p>" for p in item["paragraphs"]),
+                author=Author.objects.get(slug=item["author"]),
+                is_key_point=item.get("key_point", False),
+                is_pinned=item.get("pinned", False),
+                is_correction=item.get("correction", False),
+            )
+            live_services.live_update_post(
+                coverage=coverage,
+                by=editor,
+                update=update,
+                picture=picture,
+                now=now - timedelta(minutes=item["minutes_ago"]),
+            )
 
     def _story(self, story: dict, *, by, now=None) -> Article | None:
         if Article.objects.filter(slug=story["slug"]).exists():

@@ -32,6 +32,7 @@ from tests.integration.chromium import (
     chromium_launch,
     chromium_required,
     serious_violations,
+    staff_sign_in,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -183,11 +184,7 @@ def test_reader_editor_and_alert_journey(live_server, smtp_sink, settings, monke
 
             # An editor signs in, uploads a photo, writes and publishes a breaking story.
             admin = browser.new_context(viewport=ADMIN).new_page()
-            admin.goto(live_server.url + "/admin/")
-            admin.fill("[name=login]", editor.email)
-            admin.fill("[name=password]", "correct-horse-battery")
-            admin.locator("form:has([name=password]) [type=submit]").click()
-            admin.wait_for_url(live_server.url + "/admin/")
+            staff_sign_in(admin, live_server.url, editor)
             journey.record(admin, "admin-home", axe=False)
 
             admin.goto(live_server.url + "/admin/articles/image/add/")
