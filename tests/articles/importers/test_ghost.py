@@ -89,7 +89,7 @@ def test_statuses_pages_and_the_odd_ones(imported):
     assert story("untitled").headline == "A note without a title from the desk today."
     assert NewsroomPage.objects.get(slug="about-the-courier").title == "About the Courier"
     assert "for members only on Ghost" in imported
-    assert "content/images/missing.png (its host did not answer)" in imported
+    assert "content/images/missing.png (its host is a loopback address)" in imported
     assert "Created: 2 authors, 1 pages, 7 stories" in imported
 
 

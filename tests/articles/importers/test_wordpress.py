@@ -108,7 +108,7 @@ def test_a_gallery_keeps_the_pictures_it_can_have_and_names_the_missing(imported
     assert body.count("<img") == 1
     assert "missing.png" not in body
     assert "Media missing: 1" in imported
-    assert "2020/04/missing.png (its host did not answer)" in imported
+    assert "2020/04/missing.png (its host is a loopback address)" in imported
 
 
 def test_approved_comments_come_with_name_and_date_and_no_account(imported):
