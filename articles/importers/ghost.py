@@ -95,7 +95,9 @@ class GhostImport:
         )
 
     def run(self) -> None:
+        self.importer.expect(len(self.posts))
         for post in self.posts:
+            self.importer.advance()
             self._post(post)
         self.importer.redirect("/rss/", target="/feed/")
 
@@ -119,6 +121,7 @@ class GhostImport:
         excerpt = plain_text(post.get("custom_excerpt") or "")[:300]
         if kind == "page":
             page = PageItem(
+                key=f"ghost:{post['id']}",
                 label=label,
                 title=headline,
                 slug=slug,

@@ -13,6 +13,7 @@ is one of what the import wrote, so a story edited here since is told apart and 
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -110,6 +111,7 @@ class StoryItem:
 
 @dataclass
 class PageItem:
+    key: str
     label: str
     title: str
     slug: str
@@ -150,10 +152,14 @@ def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, default=str, sort_keys=True).encode()).hexdigest()
 
 
-def _local_hash(article: Article) -> str:
+STORY_FIELDS = ("headline", "slug", "dek", "body", "status", "section_id", "lead_image_id")
+PAGE_FIELDS = ("title", "slug", "summary", "body")
+
+
+def _local_hash(row: Article | NewsroomPage) -> str:
     """What an edit here would change."""
-    fields = ("headline", "slug", "dek", "body", "status", "section_id", "lead_image_id")
-    return _digest([getattr(article, name) for name in fields])
+    fields = STORY_FIELDS if isinstance(row, Article) else PAGE_FIELDS
+    return _digest([getattr(row, name) for name in fields])
 
 
 def _body_final(body: str, found: dict[str, str]) -> str:
@@ -176,13 +182,27 @@ class _Pending:
 
 
 class Importer:
-    """One run: it keeps the sections, tags and authors it has seen, and the pictures."""
+    """One run: it keeps the sections, tags and authors it has seen, and the pictures.
 
-    def __init__(self, *, media: MediaSource, dry_run: bool = False, now: datetime | None = None):
+    `on_progress(done, total)` hears of every item the reader takes in hand (`advance`)
+    and of its reading before that (`beat`); `total` is None until the reader knows it.
+    """
+
+    def __init__(
+        self,
+        *,
+        media: MediaSource,
+        dry_run: bool = False,
+        now: datetime | None = None,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ):
         self.media = media
         self.dry_run = dry_run
         self.now = now or timezone.now()
         self.report = Report()
+        self.on_progress = on_progress
+        self.done = 0
+        self.total: int | None = None
         self._sections: dict[str, Section] = {}
         self._tags: dict[str, Tag] = {}
         self._authors: dict[str, Author | None] = {}
@@ -198,6 +218,18 @@ class Importer:
 
     def skip(self, label: str, reason: str) -> None:
         self.report.skipped.append((label, reason))
+
+    def expect(self, total: int) -> None:
+        self.total = total
+        self.beat()
+
+    def advance(self) -> None:
+        self.done += 1
+        self.beat()
+
+    def beat(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total)
 
     # Stories
 
@@ -346,34 +378,45 @@ class Importer:
     # Pages, authors, terms
 
     def page(self, item: PageItem) -> None:
-        """Matched by slug; one already here is kept as it is, and the old addresses lead
-        to it."""
+        """Matched by the source's id, under the rule of stories: unchanged, updated, or left
+        when edited here. A page of this site's own with the slug is kept, and the old
+        addresses lead to it."""
         self._flush()
-        page = NewsroomPage.objects.filter(slug=item.slug).first()
-        self.report.notes += [(item.label, note) for note in item.notes]
-        if page:
+        digest = _digest(asdict(item))
+        page = NewsroomPage.objects.filter(import_key=item.key).first()
+        if page is None and (own := NewsroomPage.objects.filter(slug=item.slug).first()):
             self.report.unchanged["pages"] += 1
-            if page.title != item.title:
+            if own.title != item.title:
                 self.report.notes.append((item.label, _("a page with this slug is here: kept")))
-        else:
-            self.report.created["pages"] += 1
+            if not self.dry_run:
+                self._redirects(
+                    {address: (None, own.get_absolute_url()) for address in item.old_addresses}
+                )
+            return
+        if page and page.import_hash == digest:
+            self.report.unchanged["pages"] += 1
+            return
+        if page and _local_hash(page) != page.import_local_hash:
+            self.skip(item.label, _("edited here since its import: left alone"))
+            return
+        self.report.notes += [(item.label, note) for note in item.notes]
+        (self.report.updated if page else self.report.created)["pages"] += 1
         if self.dry_run:
             return
-        found = {} if page else self._body_pictures(item.label, item.body, item.title)
+        found = self._body_pictures(item.label, item.body, item.title)
         with transaction.atomic():
-            if page is None:
-                page = NewsroomPage(
-                    title=item.title[:120],
-                    slug=item.slug,
-                    summary=item.summary[:300],
-                    body=_body_final(item.body, found),
-                    in_footer=False,
-                )
-                page.full_clean(exclude=[] if page.body else ["body"])
-                page.save()
-                self._written = True
+            page = page or NewsroomPage(import_key=item.key, slug=item.slug, in_footer=False)
+            page.title = item.title[:120]
+            page.summary = item.summary[:300]
+            page.body = _body_final(item.body, found)
+            page.updated_at = self.now
+            page.import_hash = digest
+            page.import_local_hash = _local_hash(page)
+            page.full_clean(exclude=[] if page.body else ["body"], validate_unique=False)
+            page.save()
             target = page.get_absolute_url()
             self._redirects({address: (None, target) for address in item.old_addresses})
+        self._written = True
 
     def author(self, item: AuthorItem) -> Author | None:
         """Matched by slug; one already here is kept as it is."""

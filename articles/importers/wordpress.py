@@ -139,14 +139,18 @@ class WordPressImport:
         self.tags: set[str] = set()
 
     def run(self) -> None:
-        self._first_pass()
+        self.importer.expect(self._first_pass())
         for name, element in _entries(self.path):
             if name == "item":
                 self._item(element)
         self._term_redirects()
 
-    def _first_pass(self) -> None:
+    def _first_pass(self) -> int:
+        """Reads the whole file, so one that is broken is refused before anything is
+        written; returns the number of items the second pass will take in hand."""
+        items = 0
         for name, element in _entries(self.path):
+            self.importer.beat()
             if name == "wp:author":
                 self._author(_fields(element))
             elif name == "wp:category":
@@ -155,6 +159,9 @@ class WordPressImport:
                 self.tags.add(_fields(element).get("wp:tag_slug", ""))
             elif name == "item" and _fields(element).get("wp:post_type") == "attachment":
                 self._attachment(element)
+            elif name == "item":
+                items += 1
+        return items
 
     def _author(self, fields: dict[str, str]) -> None:
         login = fields.get("wp:author_login", "")
@@ -182,6 +189,7 @@ class WordPressImport:
         label = f"{kind or 'item'} {pk} “{plain_text(fields.get('title', ''))[:60]}”"
         if kind == "attachment":
             return
+        self.importer.advance()
         if kind not in ("post", "page"):
             self.importer.skip(label, _("post type %s") % (kind or "?"))
             return
@@ -207,6 +215,7 @@ class WordPressImport:
         if kind == "page":
             self.importer.page(
                 PageItem(
+                    key=f"wordpress:{pk}",
                     label=label,
                     title=headline,
                     slug=_slug(fields, pk),

@@ -15,6 +15,7 @@ from articles.models.content import (
     Tag,
     WorkflowEvent,
 )
+from articles.models.imports import ImportJob
 from articles.models.media import Rendition
 from articles.models.pages import FrontPin, NewsroomPage
 from articles.models.redirects import Redirect
@@ -30,6 +31,7 @@ __all__ = [
     "Correction",
     "FrontPin",
     "Image",
+    "ImportJob",
     "NewsroomPage",
     "Redirect",
     "Rendition",
