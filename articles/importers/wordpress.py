@@ -135,7 +135,7 @@ class WordPressImport:
         self.authors: dict[str, AuthorItem] = {}
         self.attachments: dict[str, dict] = {}
         self.children: dict[str, list[str]] = {}  # post id -> its attachments' ids
-        self.categories: set[str] = set()
+        self.categories: dict[str, str] = {}  # slug -> its parent's slug ("" at the top)
         self.tags: set[str] = set()
 
     def run(self) -> None:
@@ -154,7 +154,10 @@ class WordPressImport:
             if name == "wp:author":
                 self._author(_fields(element))
             elif name == "wp:category":
-                self.categories.add(_fields(element).get("wp:category_nicename", ""))
+                fields = _fields(element)
+                self.categories[fields.get("wp:category_nicename", "")] = fields.get(
+                    "wp:category_parent", ""
+                )
             elif name == "wp:tag":
                 self.tags.add(_fields(element).get("wp:tag_slug", ""))
             elif name == "item" and _fields(element).get("wp:post_type") == "attachment":
@@ -284,17 +287,35 @@ class WordPressImport:
         )
 
     def _term_redirects(self) -> None:
-        """WordPress's category and tag addresses, where ours differ."""
-        for slug in self.categories - {""}:
-            section = Section.objects.filter(slug=slug).first()
-            tag = Tag.objects.filter(slug=slug).first()
-            target = section or tag
+        """WordPress's category and tag addresses, where ours differ. A category below
+        another has its path too (/category/news/local/); one that became neither a
+        section nor a tag leads where the nearest one above it does."""
+        for slug in self.categories.keys() - {""}:
+            target = self._category_target(slug, set())
             if target:
-                self.importer.redirect(f"/category/{slug}/", target=target.get_absolute_url())
+                self.importer.redirect(f"/category/{slug}/", target=target)
+                path = self._category_path(slug, set())
+                if path != slug:
+                    self.importer.redirect(f"/category/{path}/", target=target)
         for slug in self.tags - {""}:
             tag = Tag.objects.filter(slug=slug).first()
             if tag:
                 self.importer.redirect(f"/tag/{slug}/", target=tag.get_absolute_url())
+
+    def _category_target(self, slug: str, seen: set[str]) -> str | None:
+        found = Section.objects.filter(slug=slug).first() or Tag.objects.filter(slug=slug).first()
+        if found:
+            return found.get_absolute_url()
+        parent = self.categories.get(slug, "")
+        if not parent or parent in seen:  # `seen`: a file may make a category its own parent
+            return None
+        return self._category_target(parent, seen | {slug})
+
+    def _category_path(self, slug: str, seen: set[str]) -> str:
+        parent = self.categories.get(slug, "")
+        if not parent or parent in seen:
+            return slug
+        return f"{self._category_path(parent, seen | {slug})}/{slug}"
 
 
 def _slug(fields: dict[str, str], pk: str) -> str:

@@ -143,6 +143,34 @@ def test_every_old_address_of_a_live_story_moves_permanently(imported, client):
     assert not Redirect.objects.filter(old_path="/tag/budget/").exists()  # ours is the same
 
 
+def test_nested_category_paths_lead_to_the_section_or_tag_they_came_to(imported, client):
+    """Categories below others (news > local > harbour) that no post had as its section
+    lead where the nearest one above them does; "politics" came in as a tag."""
+    for old in ("/category/news/local/", "/category/local/", "/category/news/local/harbour/"):
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, "/section/news/")
+    assert client.get("/category/politics/city-hall/")["Location"] == "/tag/politics/"
+
+
+def test_a_newer_export_updates_an_imported_page_unless_edited_here(
+    imported, media_dir, run_import, tmp_path
+):
+    newer = tmp_path / "newer.xml"
+    newer.write_text(WXR.read_text().replace("Write to us.", "Write to us, or call."))
+    report = run_import("import_wordpress", newer, "--media-dir", str(media_dir))
+    assert "Updated: 1 pages" in report
+    page = NewsroomPage.objects.get(import_key="wordpress:30")
+    assert "Write to us, or call." in page.body
+    page.title = "About the Gazette"  # an editor's change here
+    page.save()
+    newest = tmp_path / "newest.xml"
+    newest.write_text(newer.read_text().replace("a small newsroom", "a newsroom"))
+    report = run_import("import_wordpress", newest, "--media-dir", str(media_dir))
+    assert "“About us”: edited here since its import: left alone" in report
+    page.refresh_from_db()
+    assert page.title == "About the Gazette" and "a small newsroom" in page.body
+
+
 def test_a_story_not_live_answers_404_until_it_goes_live(imported, client):
     assert client.get("/2099/11/election-night/").status_code == 404
     assert client.get("/?p=13").status_code == 404
