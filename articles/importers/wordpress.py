@@ -3,7 +3,8 @@
 The first pass keeps what posts refer to (authors, attachments: a few fields each); the
 second writes posts and pages one by one, each element dropped once read, so memory does not
 grow with the file. A file that declares a DTD is refused before any parsing: entities are
-how an XML file expands to gigabytes or reads the server's files.
+how an XML file expands to gigabytes or reads the server's files. The first pass reads the
+whole file before anything is written, so a file broken half-way writes nothing.
 """
 
 import html
@@ -42,13 +43,19 @@ STATUSES = {
 NO_DATE = "0000-00-00 00:00:00"
 
 
-def _refuse_dtd(path: Path) -> None:
-    with open(path, "rb") as file:
-        head = file.read(PROLOGUE_BYTES)
+def _refuse_dtd(head: bytes) -> None:
     root = re.search(rb"<[A-Za-z_]", head)
     prologue = head[: root.start()] if root else head
     if b"<!DOCTYPE" in prologue.upper() or b"<!ENTITY" in prologue.upper():
         raise ImportFileError(_("The file declares a DTD or entities, which are refused."))
+
+
+def wordpress_sniff(head: bytes) -> None:
+    """What the first bytes tell (no DTD, WordPress's namespace), for an upload to be
+    refused at once; reading the whole file finds the rest."""
+    _refuse_dtd(head)
+    if not re.search(rb"https?://wordpress\.org/export/1\.[0-2]/", head):
+        raise ImportFileError(_("This is not a WordPress export (WXR) file."))
 
 
 def _short(namespace: str | None) -> str:
@@ -82,7 +89,8 @@ def _fields(element) -> dict[str, str]:
 
 def _entries(path: Path):
     """(short name, element) of each child of the channel, dropped once the caller is done."""
-    _refuse_dtd(path)
+    with open(path, "rb") as file:
+        _refuse_dtd(file.read(PROLOGUE_BYTES))
     parser = etree.iterparse(
         str(path),
         events=("start-ns", "end"),

@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                     "started_at",
                     models.DateTimeField(blank=True, null=True, verbose_name="started"),
                 ),
-                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("heartbeat_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "finished_at",
                     models.DateTimeField(blank=True, null=True, verbose_name="finished"),

@@ -47,7 +47,8 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Queued or running: when it was queued, or its run last said it was alive.
+    heartbeat_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(_("items read"), default=0)
@@ -70,9 +71,8 @@ class ImportJob(models.Model):
     @property
     def is_stalled(self) -> bool:
         """Running with no sign of life, or queued with no worker taking it."""
-        since = self.heartbeat_at if self.state == self.State.RUNNING else self.created_at
         active = self.state in (self.State.QUEUED, self.State.RUNNING)
-        return active and since < self.stalled_before()
+        return active and self.heartbeat_at < self.stalled_before()
 
     @property
     def is_active(self) -> bool:
