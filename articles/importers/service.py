@@ -12,6 +12,7 @@ is one of what the import wrote, so a story edited here since is told apart and 
 
 import hashlib
 import json
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -45,7 +46,7 @@ from articles.models import (
     WorkflowEvent,
 )
 from articles.sanitize import sanitize_body
-from articles.scopes import CHROME, stories_changed
+from articles.scopes import CHROME, stories_scopes, story_scope
 from articles.search_index import article_search_document_refresh
 from newsroom.page_cache import scopes_changed
 
@@ -53,6 +54,9 @@ DEFAULT_SECTION = ("Archive", "archive")
 # Stories written to a transaction: a fraction of a second of writing, which a site served
 # from SQLite waits out; one transaction each would spend more on commits than on the rest.
 BATCH_SIZE = 50
+# What readers see of an import (its stories on the lists, the front, the sitemaps) may lag
+# its writing by this much: moving the scopes of every batch would cost more than writing it.
+SCOPES_SECONDS = 5.0
 
 
 class ImportFileError(Exception):
@@ -208,12 +212,15 @@ class Importer:
         self._authors: dict[str, Author | None] = {}
         self._pictures: dict[str, Image | None] = {}
         self._written = False
-        self._pending: list[tuple] = []
+        self._read: list[StoryItem] = []
+        self._scopes: set[str] = set()
+        self._scopes_moved = time.monotonic()
 
     def finish(self) -> Report:
         self._flush()
         if self._written:  # new sections and newsroom pages: the menu and the footer
-            scopes_changed([CHROME])
+            self._scopes.add(CHROME)
+        self._scopes_move()
         return self.report
 
     def skip(self, label: str, reason: str) -> None:
@@ -234,32 +241,44 @@ class Importer:
     # Stories
 
     def story(self, item: StoryItem) -> None:
+        self._read.append(item)
+        if len(self._read) >= BATCH_SIZE:
+            self._flush()
+
+    def _prepared(self, item: StoryItem, existing: Article | None) -> "_Pending | None":
+        """The story to write, its pictures had; None when there is nothing to write."""
         digest = _digest(asdict(item))
-        existing = Article.objects.filter(import_key=item.key).first()
         if existing and existing.import_hash == digest:
             self.report.unchanged["stories"] += 1
-            return
+            return None
         if existing and _local_hash(existing) != existing.import_local_hash:
             self.skip(item.label, _("edited here since its import: left alone"))
-            return
+            return None
         self.report.notes += [(item.label, note) for note in item.notes]
         (self.report.updated if existing else self.report.created)["stories"] += 1
         authors = [self.author(author) for author in item.authors]
         if self.dry_run:
-            return
-        # Pictures first, outside the story's transaction: fetching one may take seconds.
+            return None
+        # Pictures first, outside the stories' transaction: fetching one may take seconds.
         lead = self._picture(item.label, item.lead, item.headline) if item.lead else None
         found = self._body_pictures(item.label, item.body, item.headline)
         section = self._section(item.section or Term(*DEFAULT_SECTION))
         tags = [self._tag(term) for term in item.tags]
-        self._pending.append(_Pending(item, existing, digest, found, lead, authors, section, tags))
-        if len(self._pending) >= BATCH_SIZE:
-            self._flush()
+        return _Pending(item, existing, digest, found, lead, authors, section, tags)
 
     def _flush(self) -> None:
         """Write the stories read since the last flush in one short transaction, each kind of
-        row in one statement: statements per story would cost more than all the rest."""
-        pending, self._pending = self._pending, []  # a batch that failed is not tried again
+        row in one statement (their earlier imports found in one too): statements per story
+        would cost more than all the rest."""
+        read, self._read = self._read, []  # a batch that failed is not tried again
+        if not read:
+            return
+        existing = Article.objects.in_bulk([item.key for item in read], field_name="import_key")
+        pending = [
+            story
+            for item in read
+            if (story := self._prepared(item, existing.get(item.key))) is not None
+        ]
         if not pending:
             return
         with transaction.atomic():
@@ -287,14 +306,26 @@ class Importer:
             self._relations_write(pending, articles, updated)
             written = [article.pk for article in articles]
             # What the article service and its receivers would keep: the search documents, and
-            # the stored pages and lists that show these stories (moved once committed).
+            # the stored pages and lists that show these stories. A new story's own scope
+            # has nothing stored under it yet.
             article_search_document_refresh(written)
-            stories_changed(written, front=True)
+            self._scopes |= stories_scopes(written, front=True) - {
+                story_scope(article.pk) for article in new
+            }
             WorkflowEvent.objects.bulk_create(
                 WorkflowEvent(article=article, action=WorkflowEvent.Action.CREATED, note=reason)
                 for article in new
             )
         self._written = True
+        if time.monotonic() - self._scopes_moved >= SCOPES_SECONDS:
+            self._scopes_move()
+
+    def _scopes_move(self) -> None:
+        """Move the scopes of what was written since the last move, all at once: a batch's
+        stories share their lists, and each move of a scope costs a write to the cache."""
+        scopes_changed(self._scopes)
+        self._scopes = set()
+        self._scopes_moved = time.monotonic()
 
     def _article_fill(self, story: "_Pending") -> Article:
         item = story.item
@@ -307,7 +338,12 @@ class Importer:
         article.body = _body_final(item.body, story.found)
         article.section = story.section
         article.lead_image = story.lead
-        article.updated_at = item.updated_at or item.publish_at or self.now
+        updated_at = item.updated_at or item.publish_at or self.now
+        if story.existing and updated_at <= story.existing.updated_at:
+            # Changed at the source with no newer date, or by this importer's rules: the
+            # date must still move, since what is kept of a saved version follows it.
+            updated_at = self.now
+        article.updated_at = updated_at
         self._status_set(article, item)
         article.import_hash = story.digest
         return article

@@ -275,3 +275,21 @@ def test_a_slug_taken_here_gets_the_next_free_one(db, media_dir, run_import, sec
     run_import("import_wordpress", WXR, "--media-dir", str(media_dir))
     assert story(10).slug == "council-budget-2"
     assert Article.objects.get(slug="council-budget").headline == "Ours"
+
+
+def test_pages_stored_before_an_import_show_what_it_brought(
+    db, media_dir, run_import, client, tmp_path, django_capture_on_commit_callbacks
+):
+    """The import moves the scopes of what it wrote: the front and a section's list show its
+    stories, and a story's stored page its update from a newer export."""
+    assert "Council & the budget" not in client.get("/").content.decode()  # stored, empty
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import("import_wordpress", WXR, "--media-dir", str(media_dir))
+    assert "Council &amp; the budget" in client.get("/").content.decode()
+    address = story(10).get_absolute_url()
+    assert "The budget passed." in client.get(address).content.decode()  # now stored
+    newer = tmp_path / "newer.xml"
+    newer.write_text(WXR.read_text().replace("The budget passed.", "The budget passed, narrowly."))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import("import_wordpress", newer, "--media-dir", str(media_dir))
+    assert "The budget passed, narrowly." in client.get(address).content.decode()
