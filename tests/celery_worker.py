@@ -18,8 +18,19 @@ from django.db import connection
 from kombu import pools
 
 from newsroom.celery import app
+from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def services_required() -> None:
+    """A worker needs Redis for its broker and PostgreSQL for a database two processes share."""
+    require_service("Redis", bool(settings.REDIS_URL), "set REDIS_URL=redis://...")
+    require_service(
+        "PostgreSQL",
+        settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        "set DATABASE_URL=postgres://...",
+    )
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -21,8 +20,7 @@ from alerts.models import Alert, Delivery, Subscriber
 from support import smtp_sink
 from tests import celery_worker, factories
 from tests.alerts.conftest import subscribers_bulk
-from tests.celery_worker import broker_queue
-from tests.conftest import require_service
+from tests.celery_worker import broker_queue, services_required
 
 State = Subscriber.State
 pytestmark = [
@@ -35,12 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def services():
-    require_service("Redis", bool(settings.REDIS_URL), "set REDIS_URL=redis://...")
-    require_service(
-        "PostgreSQL",
-        settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        "set DATABASE_URL=postgres://...",
-    )
+    services_required()
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,12 @@ import re
 import time
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article, ImportJob
 from bench.wxr import wxr_write
 from tests import factories
-from tests.celery_worker import Worker, broker_queue
-from tests.conftest import require_service
+from tests.celery_worker import Worker, broker_queue, services_required
 
 pytestmark = [
     pytest.mark.redis,
@@ -27,12 +25,7 @@ STATE = re.compile(r'data-state="(\w+)"')
 
 @pytest.fixture
 def queue():
-    require_service("Redis", bool(settings.REDIS_URL), "set REDIS_URL=redis://...")
-    require_service(
-        "PostgreSQL",
-        settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        "set DATABASE_URL=postgres://...",
-    )
+    services_required()
     with broker_queue("test-imports") as queue:
         yield queue
 

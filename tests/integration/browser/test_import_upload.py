@@ -11,8 +11,7 @@ from django.conf import settings
 from articles.models import Article
 from bench.wxr import wxr_write
 from tests import factories
-from tests.celery_worker import Worker, broker_queue
-from tests.conftest import require_service
+from tests.celery_worker import Worker, broker_queue, services_required
 from tests.integration.chromium import ADMIN, ARTIFACTS, chromium_launch, chromium_required
 
 pytestmark = [
@@ -26,12 +25,7 @@ POSTS = 600
 
 def test_an_editor_uploads_an_export_and_watches_it_come_in(live_server, tmp_path, monkeypatch):
     chromium_required()
-    require_service("Redis", bool(settings.REDIS_URL), "set REDIS_URL=redis://...")
-    require_service(
-        "PostgreSQL",
-        settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        "set DATABASE_URL=postgres://...",
-    )
+    services_required()
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM checks between steps
     editor = factories.UserFactory(is_staff=True, is_superuser=True)
     EmailAddress.objects.create(user=editor, email=editor.email, verified=True, primary=True)
