@@ -131,6 +131,7 @@ class Report:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)  # edited here since their import
     notes: list[tuple[str, str]] = field(default_factory=list)
     media_missing: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -145,6 +146,8 @@ class Report:
             _("Skipped: %d") % len(self.skipped),
         ]
         lines += [f"  {label}: {reason}" for label, reason in self.skipped]
+        lines.append(_("Left alone, edited here since their import: %d") % len(self.left))
+        lines += [f"  {label}" for label in self.left]
         lines.append(_("Notes: %d") % len(self.notes))
         lines += [f"  {label}: {note}" for label, note in self.notes]
         lines.append(_("Media missing: %d") % len(self.media_missing))
@@ -259,7 +262,7 @@ class Importer:
             self.report.unchanged["stories"] += 1
             return None
         if existing and _local_hash(existing) != existing.import_local_hash:
-            self.skip(item.label, _("edited here since its import: left alone"))
+            self.report.left.append(item.label)
             return None
         self.report.notes += [(item.label, note) for note in item.notes]
         (self.report.updated if existing else self.report.created)["stories"] += 1
@@ -440,7 +443,7 @@ class Importer:
             self.report.unchanged["pages"] += 1
             return
         if page and _local_hash(page) != page.import_local_hash:
-            self.skip(item.label, _("edited here since its import: left alone"))
+            self.report.left.append(item.label)
             return
         self.report.notes += [(item.label, note) for note in item.notes]
         (self.report.updated if page else self.report.created)["pages"] += 1
