@@ -34,7 +34,8 @@ class MediaZipError(Exception):
 def _entry_refusal(info: zipfile.ZipInfo) -> str | None:
     name = info.filename
     path = PurePosixPath(name)
-    if "\\" in name or path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+    drive = ":" in (path.parts or ("",))[0]
+    if "\\" in name or path.is_absolute() or ".." in path.parts or drive:
         return _("“%s” would be unpacked outside its folder") % name
     if stat.S_ISLNK(info.external_attr >> 16):
         return _("“%s” is a link") % name

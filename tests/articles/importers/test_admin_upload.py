@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from articles.importers.jobs import import_job_run
-from articles.importers.media_zip import MediaZipError, media_zip_unpack
+from articles.importers.media_zip import MediaZipError, media_zip_check, media_zip_unpack
 from articles.models import Article, Image, ImportJob, NewsroomPage
 from tests import factories
 
@@ -278,3 +278,11 @@ def test_the_upload_page_is_linked_for_editors(editor, client):
     )
     form = client.get(ADD).content.decode()
     assert 'enctype="multipart/form-data"' in form and 'name="token"' in form
+
+
+def test_an_encrypted_entry_is_refused():
+    data = bytearray(media_zip({"uploads/2020/secret.png": b"not really encrypted"}))
+    central = data.index(b"PK\x01\x02")  # the entry's header in the central directory
+    data[central + 8] |= 0x1  # its "encrypted" flag, which zipfile never writes itself
+    with pytest.raises(MediaZipError, match="is encrypted"):
+        media_zip_check(io.BytesIO(bytes(data)))
