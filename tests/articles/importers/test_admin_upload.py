@@ -84,6 +84,20 @@ def test_an_editor_imports_an_export_with_its_media_zip(upload, client):
     assert not job.export and not job.media_zip  # the uploaded files, drafts in them, are gone
 
 
+def test_a_ghost_export_with_its_images_zip(upload):
+    images = media_zip(
+        {
+            "content/images/2021/05/lead.png": picture_bytes(),
+            "content/images/2021/05/inline.png": picture_bytes(color="blue"),
+        }
+    )
+    upload(GHOST, source="ghost", zip_bytes=images, name="site.ghost.json")
+    job = ImportJob.objects.get()
+    assert job.state == State.FINISHED, job.error
+    assert Article.objects.filter(import_key__startswith="ghost:").exists()
+    assert Image.objects.filter(import_source__endswith="2021/05/lead.png").exists()
+
+
 def test_a_second_import_reports_what_was_left_because_edited_here(upload, editor):
     upload()
     page = NewsroomPage.objects.get(import_key="wordpress:30")
