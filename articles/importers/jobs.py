@@ -42,13 +42,18 @@ class ImportTakenOver(Exception):
     """Another run claimed this job while this one seemed dead: this one stops."""
 
 
+def _size_check(file, limit: int, message: str) -> None:
+    if file.size > limit:
+        raise ValidationError(message % {"mb": file.size // 2**20, "max": limit // 2**20})
+
+
 def import_upload_check(*, source: str, export, media_zip=None) -> None:
     """What can be told of the files before they are kept; raises ValidationError."""
-    if export.size > settings.IMPORT_MAX_EXPORT_BYTES:
-        raise ValidationError(
-            _("The export is %(mb)d MB; at most %(max)d MB is taken.")
-            % {"mb": export.size // 2**20, "max": settings.IMPORT_MAX_EXPORT_BYTES // 2**20}
-        )
+    _size_check(
+        export,
+        settings.IMPORT_MAX_EXPORT_BYTES,
+        _("The export is %(mb)d MB; at most %(max)d MB is taken."),
+    )
     export.seek(0)
     try:
         READERS[source][1](export.read(SNIFF_BYTES))
@@ -58,11 +63,11 @@ def import_upload_check(*, source: str, export, media_zip=None) -> None:
         export.seek(0)
     if media_zip is None:
         return
-    if media_zip.size > settings.IMPORT_MAX_MEDIA_ZIP_BYTES:
-        raise ValidationError(
-            _("The media zip is %(mb)d MB; at most %(max)d MB is taken.")
-            % {"mb": media_zip.size // 2**20, "max": settings.IMPORT_MAX_MEDIA_ZIP_BYTES // 2**20}
-        )
+    _size_check(
+        media_zip,
+        settings.IMPORT_MAX_MEDIA_ZIP_BYTES,
+        _("The media zip is %(mb)d MB; at most %(max)d MB is taken."),
+    )
     try:
         media_zip_check(media_zip).close()
     except MediaZipError as error:

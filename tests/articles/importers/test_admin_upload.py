@@ -181,6 +181,8 @@ def test_a_media_zip_with_too_many_files_or_bytes_or_none_at_all_is_refused(uplo
     settings.IMPORT_MAX_MEDIA_UNPACKED_BYTES = 100
     assert b"unpacks to more than the" in upload(zip_bytes=UPLOADS_ZIP).content
     assert b"not a readable zip" in upload(zip_bytes=b"PK\x03\x04 not really").content
+    settings.IMPORT_MAX_MEDIA_ZIP_BYTES = len(UPLOADS_ZIP) - 1
+    assert b"The media zip is 0 MB; at most 0 MB is taken" in upload(zip_bytes=UPLOADS_ZIP).content
     assert not ImportJob.objects.exists()
 
 
