@@ -4,11 +4,14 @@ site's media host (allowed by `IMPORT_FETCH_ALLOWED_NETWORKS` where a test says 
 DNS is the injected one."""
 
 import http.server
+import ssl
+import subprocess
 import threading
 import time
 
 import pytest
 
+from articles.importers import fetch
 from articles.importers.fetch import FetchFailed, FetchRefused, address_refusal, picture_fetch
 from articles.importers.media import MediaMissing, MediaSource
 from tests.fake_dns import MEDIA_HOST, FakeResolver
@@ -204,3 +207,46 @@ def test_the_importer_reports_a_refused_picture_and_keeps_the_host(media_host, s
         source.fetch("http://intranet.example/a.png")
     assert source.fetch(f"{base}/a.png").name.endswith(".png")
     assert source.dead_hosts == set()
+
+
+@pytest.fixture
+def tls_media_host(tmp_path, settings):
+    """media.example over https on loopback, with a certificate of its own for that name."""
+    settings.IMPORT_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.IMPORT_FETCH_RESOLVER = "tests.fake_dns.MediaDNS"
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", f"/CN={MEDIA_HOST}", "-addext", f"subjectAltName=DNS:{MEDIA_HOST}",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(PICTURE)))
+            self.end_headers()
+            self.wfile.write(PICTURE)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://{MEDIA_HOST}:{server.server_port}", cert
+    server.shutdown()
+
+
+def test_https_is_fetched_from_the_checked_address_with_the_name_s_certificate(
+    tls_media_host, monkeypatch
+):
+    base, cert = tls_media_host
+    with pytest.raises(FetchFailed):  # a certificate no authority signed
+        picture_fetch(f"{base}/a.png")
+    trusting = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(fetch.ssl, "create_default_context", lambda: trusting)
+    assert picture_fetch(f"{base}/a.png") == PICTURE  # checked against media.example
