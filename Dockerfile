@@ -34,11 +34,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     PORT=8000
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
-# The code stays owned by root: the app user can write only media/ and var/.
+# The code stays owned by root: the app user can write only media/, imports/ and var/.
 COPY . .
 RUN python manage.py collectstatic --noinput --verbosity 0 \
-    && mkdir -p media var \
-    && chown newsroom:newsroom media var
+    && mkdir -p media imports var \
+    && chown newsroom:newsroom media imports var
 USER newsroom
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \

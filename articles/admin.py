@@ -777,3 +777,6 @@ class CommentThreadAdmin(admin.ModelAdmin):
         """Reopening is unticking "closed", which reaches the stored pages; a deletion would
         not."""
         return False
+
+
+from articles import import_admin  # noqa: E402, F401  (the site imports register themselves)

@@ -22,3 +22,17 @@ def image_renditions_task(self, image_id: int) -> None:
         image_renditions_create(image=image)
     except OSError as error:
         raise self.retry(exc=error, countdown=2**self.request.retries * 10) from error
+
+
+# An import of a large site runs for many minutes, past the default limits of a task.
+IMPORT_TASK_SECONDS = 6 * 3600
+
+
+@shared_task(
+    ignore_result=True, time_limit=IMPORT_TASK_SECONDS + 60, soft_time_limit=IMPORT_TASK_SECONDS
+)
+def import_job_task(job_id: int) -> None:
+    """Run an uploaded import; a copy of this task finds the job taken and does nothing."""
+    from articles.importers.jobs import import_job_run
+
+    import_job_run(job_id=job_id)

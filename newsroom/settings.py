@@ -312,6 +312,22 @@ IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Moving a site in (articles/importers/). Exports uploaded in the admin are kept out of
+# MEDIA_ROOT (they hold drafts), in a folder the web and the worker share.
+IMPORT_ROOT = Path(env("IMPORT_ROOT", default=str(VAR_DIR / "imports")))
+IMPORT_MAX_EXPORT_BYTES = env.int("IMPORT_MAX_EXPORT_BYTES", default=500 * 1024 * 1024)
+IMPORT_MAX_MEDIA_ZIP_BYTES = env.int("IMPORT_MAX_MEDIA_ZIP_BYTES", default=2 * 1024**3)
+IMPORT_MAX_MEDIA_UNPACKED_BYTES = env.int("IMPORT_MAX_MEDIA_UNPACKED_BYTES", default=4 * 1024**3)
+IMPORT_MAX_MEDIA_FILES = env.int("IMPORT_MAX_MEDIA_FILES", default=100_000)
+# A running import that has not said it is alive for this long is shown stalled, and may be
+# started again (it changes nothing twice).
+IMPORT_STALLED_SECONDS = env.int("IMPORT_STALLED_SECONDS", default=120)
+IMPORT_FETCH_TIMEOUT_SECONDS = env.int("IMPORT_FETCH_TIMEOUT_SECONDS", default=10)
+# Networks a picture may be fetched from although they are not public (an intranet media
+# host), e.g. "10.1.2.0/24"; empty: public addresses only.
+IMPORT_FETCH_ALLOWED_NETWORKS = env.list("IMPORT_FETCH_ALLOWED_NETWORKS", default=[])
+IMPORT_FETCH_RESOLVER = "articles.importers.fetch.SystemResolver"
+
 # HTTPS-only settings: on by default, off only for the local plain-HTTP run.
 SECURE = env.bool("SECURE", default=True)
 SESSION_COOKIE_SECURE = SECURE

@@ -42,3 +42,21 @@ class LoopbackResolver(FakeResolver):
 
     def __init__(self):
         super().__init__({CRAWLER_IP: CRAWLER_HOST}, {CRAWLER_HOST: {CRAWLER_IP}})
+
+
+# Pictures named by an export (articles/importers/fetch.py): the old site's media host
+# answers on loopback, which its fetch is told to allow; the other names are the inside.
+MEDIA_HOST = "media.example"
+
+
+class MediaDNS(FakeResolver):
+    def __init__(self):
+        super().__init__(
+            forward={
+                MEDIA_HOST: {"127.0.0.1"},
+                "intranet.example": {"10.0.0.5"},
+                "metadata.example": {"169.254.169.254"},
+                "mixed.example": {"93.184.216.34", "192.168.1.10"},
+                "mapped.example": {"::ffff:127.0.0.1"},
+            }
+        )

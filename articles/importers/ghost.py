@@ -38,6 +38,13 @@ STATUSES = {
 FORMATS = ((1, "strong"), (2, "em"), (4, "s"), (8, "u"), (16, "code"), (32, "sub"), (64, "sup"))
 
 
+def ghost_sniff(head: bytes) -> None:
+    """What the first bytes tell, for an upload to be refused at once: a JSON object with
+    Ghost's "db" near its start. The whole document is read before anything is written."""
+    if not head.lstrip().startswith(b"{") or b'"db"' not in head:
+        raise ImportFileError(_("This is not a Ghost export (no db[0].data.posts)."))
+
+
 def _tables(path: Path) -> dict:
     try:
         document = json.loads(path.read_bytes())
@@ -96,7 +103,9 @@ class GhostImport:
         )
 
     def run(self) -> None:
+        self.importer.expect(len(self.posts))
         for post in self.posts:
+            self.importer.advance()
             self._post(post)
         self.importer.redirect("/rss/", target="/feed/")
 
@@ -120,6 +129,7 @@ class GhostImport:
         excerpt = plain_text(post.get("custom_excerpt") or "")[:300]
         if kind == "page":
             page = PageItem(
+                key=f"ghost:{post['id']}",
                 label=label,
                 title=headline,
                 slug=slug,

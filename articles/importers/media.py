@@ -7,9 +7,7 @@ not answer is given up for the rest of the run. Either way the picture passes th
 an upload (`image_prepare_upload`).
 """
 
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -18,8 +16,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from articles.images import image_prepare_upload
+from articles.importers.fetch import FetchFailed, FetchRefused, picture_fetch
 
-FETCH_TIMEOUT_SECONDS = 10
 MEDIA_ROOTS = ("/wp-content/uploads/", "/content/images/")
 
 
@@ -64,16 +62,10 @@ class MediaSource:
             raise MediaMissing(_("not in the media folder"))
         if parts.netloc in self.dead_hosts:
             raise MediaMissing(_("its host did not answer earlier in this run"))
-        # http(s) only, checked above.
-        request = urllib.request.Request(url, headers={"User-Agent": "Newsroom importer"})  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
-                data = response.read(settings.IMAGE_MAX_BYTES + 1)
-        except urllib.error.HTTPError as error:
-            raise MediaMissing(_("the address answered %d") % error.code) from error
-        except (urllib.error.URLError, OSError) as error:
+            return picture_fetch(url)
+        except FetchRefused as refused:
+            raise MediaMissing(str(refused)) from refused
+        except FetchFailed as failed:
             self.dead_hosts.add(parts.netloc)
-            raise MediaMissing(_("its host did not answer")) from error
-        if len(data) > settings.IMAGE_MAX_BYTES:
-            raise MediaMissing(_("larger than an upload may be"))
-        return data
+            raise MediaMissing(str(failed)) from failed

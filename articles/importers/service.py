@@ -12,8 +12,10 @@ is one of what the import wrote, so a story edited here since is told apart and 
 
 import hashlib
 import json
+import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, is_dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -44,7 +46,7 @@ from articles.models import (
     WorkflowEvent,
 )
 from articles.sanitize import sanitize_body
-from articles.scopes import CHROME, stories_changed
+from articles.scopes import CHROME, stories_scopes, story_scope
 from articles.search_index import article_search_document_refresh
 from newsroom.page_cache import scopes_changed
 
@@ -52,6 +54,9 @@ DEFAULT_SECTION = ("Archive", "archive")
 # Stories written to a transaction: a fraction of a second of writing, which a site served
 # from SQLite waits out; one transaction each would spend more on commits than on the rest.
 BATCH_SIZE = 50
+# What readers see of an import (its stories on the lists, the front, the sitemaps) may lag
+# its writing by this much: moving the scopes of every batch would cost more than writing it.
+SCOPES_SECONDS = 5.0
 
 
 class ImportFileError(Exception):
@@ -110,6 +115,7 @@ class StoryItem:
 
 @dataclass
 class PageItem:
+    key: str
     label: str
     title: str
     slug: str
@@ -125,6 +131,7 @@ class Report:
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)  # edited here since their import
     notes: list[tuple[str, str]] = field(default_factory=list)
     media_missing: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -139,6 +146,8 @@ class Report:
             _("Skipped: %d") % len(self.skipped),
         ]
         lines += [f"  {label}: {reason}" for label, reason in self.skipped]
+        lines.append(_("Left alone, edited here since their import: %d") % len(self.left))
+        lines += [f"  {label}" for label in self.left]
         lines.append(_("Notes: %d") % len(self.notes))
         lines += [f"  {label}: {note}" for label, note in self.notes]
         lines.append(_("Media missing: %d") % len(self.media_missing))
@@ -146,14 +155,25 @@ class Report:
         return lines
 
 
+def _json_default(value):
+    """An item's dataclasses as their fields, anything else (dates) as text: the JSON of
+    `asdict`, without its deep copy of every item."""
+    return vars(value) if is_dataclass(value) else str(value)
+
+
 def _digest(value) -> str:
-    return hashlib.sha256(json.dumps(value, default=str, sort_keys=True).encode()).hexdigest()
+    text = json.dumps(value, default=_json_default, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _local_hash(article: Article) -> str:
+STORY_FIELDS = ("headline", "slug", "dek", "body", "status", "section_id", "lead_image_id")
+PAGE_FIELDS = ("title", "slug", "summary", "body")
+
+
+def _local_hash(row: Article | NewsroomPage) -> str:
     """What an edit here would change."""
-    fields = ("headline", "slug", "dek", "body", "status", "section_id", "lead_image_id")
-    return _digest([getattr(article, name) for name in fields])
+    fields = STORY_FIELDS if isinstance(row, Article) else PAGE_FIELDS
+    return _digest([getattr(row, name) for name in fields])
 
 
 def _body_final(body: str, found: dict[str, str]) -> str:
@@ -176,58 +196,99 @@ class _Pending:
 
 
 class Importer:
-    """One run: it keeps the sections, tags and authors it has seen, and the pictures."""
+    """One run: it keeps the sections, tags and authors it has seen, and the pictures.
 
-    def __init__(self, *, media: MediaSource, dry_run: bool = False, now: datetime | None = None):
+    `on_progress(done, total)` hears of every item the reader takes in hand (`advance`)
+    and of its reading before that (`beat`); `total` is None until the reader knows it.
+    """
+
+    def __init__(
+        self,
+        *,
+        media: MediaSource,
+        dry_run: bool = False,
+        now: datetime | None = None,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ):
         self.media = media
         self.dry_run = dry_run
         self.now = now or timezone.now()
         self.report = Report()
+        self.on_progress = on_progress
+        self.done = 0
+        self.total: int | None = None
         self._sections: dict[str, Section] = {}
         self._tags: dict[str, Tag] = {}
         self._authors: dict[str, Author | None] = {}
         self._pictures: dict[str, Image | None] = {}
         self._written = False
-        self._pending: list[tuple] = []
+        self._read: list[StoryItem] = []
+        self._scopes: set[str] = set()
+        self._scopes_moved = time.monotonic()
 
     def finish(self) -> Report:
         self._flush()
         if self._written:  # new sections and newsroom pages: the menu and the footer
-            scopes_changed([CHROME])
+            self._scopes.add(CHROME)
+        self._scopes_move()
         return self.report
 
     def skip(self, label: str, reason: str) -> None:
         self.report.skipped.append((label, reason))
 
+    def expect(self, total: int) -> None:
+        self.total = total
+        self.beat()
+
+    def advance(self) -> None:
+        self.done += 1
+        self.beat()
+
+    def beat(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total)
+
     # Stories
 
     def story(self, item: StoryItem) -> None:
-        digest = _digest(asdict(item))
-        existing = Article.objects.filter(import_key=item.key).first()
+        self._read.append(item)
+        if len(self._read) >= BATCH_SIZE:
+            self._flush()
+
+    def _prepared(self, item: StoryItem, existing: Article | None) -> "_Pending | None":
+        """The story to write, its pictures had; None when there is nothing to write."""
+        digest = _digest(item)
         if existing and existing.import_hash == digest:
             self.report.unchanged["stories"] += 1
-            return
+            return None
         if existing and _local_hash(existing) != existing.import_local_hash:
-            self.skip(item.label, _("edited here since its import: left alone"))
-            return
+            self.report.left.append(item.label)
+            return None
         self.report.notes += [(item.label, note) for note in item.notes]
         (self.report.updated if existing else self.report.created)["stories"] += 1
         authors = [self.author(author) for author in item.authors]
         if self.dry_run:
-            return
-        # Pictures first, outside the story's transaction: fetching one may take seconds.
+            return None
+        # Pictures first, outside the stories' transaction: fetching one may take seconds.
         lead = self._picture(item.label, item.lead, item.headline) if item.lead else None
         found = self._body_pictures(item.label, item.body, item.headline)
         section = self._section(item.section or Term(*DEFAULT_SECTION))
         tags = [self._tag(term) for term in item.tags]
-        self._pending.append(_Pending(item, existing, digest, found, lead, authors, section, tags))
-        if len(self._pending) >= BATCH_SIZE:
-            self._flush()
+        return _Pending(item, existing, digest, found, lead, authors, section, tags)
 
     def _flush(self) -> None:
         """Write the stories read since the last flush in one short transaction, each kind of
-        row in one statement: statements per story would cost more than all the rest."""
-        pending, self._pending = self._pending, []  # a batch that failed is not tried again
+        row in one statement (their earlier imports found in one too): statements per story
+        would cost more than all the rest."""
+        read, self._read = self._read, []  # a batch that failed is not tried again
+        if not read:
+            return
+        existing = Article.objects.in_bulk([item.key for item in read], field_name="import_key")
+        pending = [
+            story
+            for item in read
+            if (story := self._prepared(item, existing.get(item.key))) is not None
+        ]
         if not pending:
             return
         with transaction.atomic():
@@ -255,15 +316,27 @@ class Importer:
             self._relations_write(pending, articles, updated)
             written = [article.pk for article in articles]
             # What the article service and its receivers would keep: the search documents, and
-            # the stored pages and lists that show these stories (moved once committed).
+            # the stored pages and lists that show these stories. A new story's own scope
+            # has nothing stored under it yet.
             body_images_sync(articles)
             article_search_document_refresh(written)
-            stories_changed(written, front=True)
+            self._scopes |= stories_scopes(written, front=True) - {
+                story_scope(article.pk) for article in new
+            }
             WorkflowEvent.objects.bulk_create(
                 WorkflowEvent(article=article, action=WorkflowEvent.Action.CREATED, note=reason)
                 for article in new
             )
         self._written = True
+        if time.monotonic() - self._scopes_moved >= SCOPES_SECONDS:
+            self._scopes_move()
+
+    def _scopes_move(self) -> None:
+        """Move the scopes of what was written since the last move, all at once: a batch's
+        stories share their lists, and each move of a scope costs a write to the cache."""
+        scopes_changed(self._scopes)
+        self._scopes = set()
+        self._scopes_moved = time.monotonic()
 
     def _article_fill(self, story: "_Pending") -> Article:
         item = story.item
@@ -278,7 +351,12 @@ class Importer:
         article.body = _body_final(item.body, story.found)
         article.section = story.section
         article.lead_image = story.lead
-        article.updated_at = item.updated_at or item.publish_at or self.now
+        updated_at = item.updated_at or item.publish_at or self.now
+        if story.existing and updated_at <= story.existing.updated_at:
+            # Changed with no newer date at the source: the date still moves, since what is
+            # kept of a saved version (its body's split) follows it.
+            updated_at = self.now
+        article.updated_at = updated_at
         self._status_set(article, item)
         article.import_hash = story.digest
         return article
@@ -349,34 +427,45 @@ class Importer:
     # Pages, authors, terms
 
     def page(self, item: PageItem) -> None:
-        """Matched by slug; one already here is kept as it is, and the old addresses lead
-        to it."""
+        """Matched by the source's id, under the rule of stories: unchanged, updated, or left
+        when edited here. A page of this site's own with the slug is kept, and the old
+        addresses lead to it."""
         self._flush()
-        page = NewsroomPage.objects.filter(slug=item.slug).first()
-        self.report.notes += [(item.label, note) for note in item.notes]
-        if page:
+        digest = _digest(item)
+        page = NewsroomPage.objects.filter(import_key=item.key).first()
+        if page is None and (own := NewsroomPage.objects.filter(slug=item.slug).first()):
             self.report.unchanged["pages"] += 1
-            if page.title != item.title:
+            if own.title != item.title:
                 self.report.notes.append((item.label, _("a page with this slug is here: kept")))
-        else:
-            self.report.created["pages"] += 1
+            if not self.dry_run:
+                self._redirects(
+                    {address: (None, own.get_absolute_url()) for address in item.old_addresses}
+                )
+            return
+        if page and page.import_hash == digest:
+            self.report.unchanged["pages"] += 1
+            return
+        if page and _local_hash(page) != page.import_local_hash:
+            self.report.left.append(item.label)
+            return
+        self.report.notes += [(item.label, note) for note in item.notes]
+        (self.report.updated if page else self.report.created)["pages"] += 1
         if self.dry_run:
             return
-        found = {} if page else self._body_pictures(item.label, item.body, item.title)
+        found = self._body_pictures(item.label, item.body, item.title)
         with transaction.atomic():
-            if page is None:
-                page = NewsroomPage(
-                    title=item.title[:120],
-                    slug=item.slug,
-                    summary=item.summary[:300],
-                    body=_body_final(item.body, found),
-                    in_footer=False,
-                )
-                page.full_clean(exclude=[] if page.body else ["body"])
-                page.save()
-                self._written = True
+            page = page or NewsroomPage(import_key=item.key, slug=item.slug, in_footer=False)
+            page.title = item.title[:120]
+            page.summary = item.summary[:300]
+            page.body = _body_final(item.body, found)
+            page.updated_at = self.now
+            page.import_hash = digest
+            page.import_local_hash = _local_hash(page)
+            page.full_clean(exclude=[] if page.body else ["body"], validate_unique=False)
+            page.save()
             target = page.get_absolute_url()
             self._redirects({address: (None, target) for address in item.old_addresses})
+        self._written = True
 
     def author(self, item: AuthorItem) -> Author | None:
         """Matched by slug; one already here is kept as it is."""

@@ -3,7 +3,8 @@
 The first pass keeps what posts refer to (authors, attachments: a few fields each); the
 second writes posts and pages one by one, each element dropped once read, so memory does not
 grow with the file. A file that declares a DTD is refused before any parsing: entities are
-how an XML file expands to gigabytes or reads the server's files.
+how an XML file expands to gigabytes or reads the server's files. The first pass reads the
+whole file before anything is written, so a file broken half-way writes nothing.
 """
 
 import html
@@ -42,13 +43,19 @@ STATUSES = {
 NO_DATE = "0000-00-00 00:00:00"
 
 
-def _refuse_dtd(path: Path) -> None:
-    with open(path, "rb") as file:
-        head = file.read(PROLOGUE_BYTES)
+def _refuse_dtd(head: bytes) -> None:
     root = re.search(rb"<[A-Za-z_]", head)
     prologue = head[: root.start()] if root else head
     if b"<!DOCTYPE" in prologue.upper() or b"<!ENTITY" in prologue.upper():
         raise ImportFileError(_("The file declares a DTD or entities, which are refused."))
+
+
+def wordpress_sniff(head: bytes) -> None:
+    """What the first bytes tell (no DTD, WordPress's namespace), for an upload to be
+    refused at once; reading the whole file finds the rest."""
+    _refuse_dtd(head)
+    if not re.search(rb"https?://wordpress\.org/export/1\.[0-2]/", head):
+        raise ImportFileError(_("This is not a WordPress export (WXR) file."))
 
 
 def _short(namespace: str | None) -> str:
@@ -82,7 +89,8 @@ def _fields(element) -> dict[str, str]:
 
 def _entries(path: Path):
     """(short name, element) of each child of the channel, dropped once the caller is done."""
-    _refuse_dtd(path)
+    with open(path, "rb") as file:
+        _refuse_dtd(file.read(PROLOGUE_BYTES))
     parser = etree.iterparse(
         str(path),
         events=("start-ns", "end"),
@@ -135,26 +143,36 @@ class WordPressImport:
         self.authors: dict[str, AuthorItem] = {}
         self.attachments: dict[str, dict] = {}
         self.children: dict[str, list[str]] = {}  # post id -> its attachments' ids
-        self.categories: set[str] = set()
+        self.categories: dict[str, str] = {}  # slug -> its parent's slug ("" at the top)
         self.tags: set[str] = set()
 
     def run(self) -> None:
-        self._first_pass()
+        self.importer.expect(self._first_pass())
         for name, element in _entries(self.path):
             if name == "item":
                 self._item(element)
         self._term_redirects()
 
-    def _first_pass(self) -> None:
+    def _first_pass(self) -> int:
+        """Reads the whole file, so one that is broken is refused before anything is
+        written; returns the number of items the second pass will take in hand."""
+        items = 0
         for name, element in _entries(self.path):
+            self.importer.beat()
             if name == "wp:author":
                 self._author(_fields(element))
             elif name == "wp:category":
-                self.categories.add(_fields(element).get("wp:category_nicename", ""))
+                fields = _fields(element)
+                self.categories[fields.get("wp:category_nicename", "")] = fields.get(
+                    "wp:category_parent", ""
+                )
             elif name == "wp:tag":
                 self.tags.add(_fields(element).get("wp:tag_slug", ""))
             elif name == "item" and _fields(element).get("wp:post_type") == "attachment":
                 self._attachment(element)
+            elif name == "item":
+                items += 1
+        return items
 
     def _author(self, fields: dict[str, str]) -> None:
         login = fields.get("wp:author_login", "")
@@ -182,6 +200,7 @@ class WordPressImport:
         label = f"{kind or 'item'} {pk} “{plain_text(fields.get('title', ''))[:60]}”"
         if kind == "attachment":
             return
+        self.importer.advance()
         if kind not in ("post", "page"):
             self.importer.skip(label, _("post type %s") % (kind or "?"))
             return
@@ -207,6 +226,7 @@ class WordPressImport:
         if kind == "page":
             self.importer.page(
                 PageItem(
+                    key=f"wordpress:{pk}",
                     label=label,
                     title=headline,
                     slug=_slug(fields, pk),
@@ -275,17 +295,35 @@ class WordPressImport:
         )
 
     def _term_redirects(self) -> None:
-        """WordPress's category and tag addresses, where ours differ."""
-        for slug in self.categories - {""}:
-            section = Section.objects.filter(slug=slug).first()
-            tag = Tag.objects.filter(slug=slug).first()
-            target = section or tag
+        """WordPress's category and tag addresses, where ours differ. A category below
+        another has its path too (/category/news/local/); one that became neither a
+        section nor a tag leads where the nearest one above it does."""
+        for slug in self.categories.keys() - {""}:
+            target = self._category_target(slug, set())
             if target:
-                self.importer.redirect(f"/category/{slug}/", target=target.get_absolute_url())
+                self.importer.redirect(f"/category/{slug}/", target=target)
+                path = self._category_path(slug, set())
+                if path != slug:
+                    self.importer.redirect(f"/category/{path}/", target=target)
         for slug in self.tags - {""}:
             tag = Tag.objects.filter(slug=slug).first()
             if tag:
                 self.importer.redirect(f"/tag/{slug}/", target=tag.get_absolute_url())
+
+    def _category_target(self, slug: str, seen: set[str]) -> str | None:
+        found = Section.objects.filter(slug=slug).first() or Tag.objects.filter(slug=slug).first()
+        if found:
+            return found.get_absolute_url()
+        parent = self.categories.get(slug, "")
+        if not parent or parent in seen:  # `seen`: a file may make a category its own parent
+            return None
+        return self._category_target(parent, seen | {slug})
+
+    def _category_path(self, slug: str, seen: set[str]) -> str:
+        parent = self.categories.get(slug, "")
+        if not parent or parent in seen:
+            return slug
+        return f"{self._category_path(parent, seen | {slug})}/{slug}"
 
 
 def _slug(fields: dict[str, str], pk: str) -> str:

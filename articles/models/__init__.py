@@ -16,6 +16,7 @@ from articles.models.content import (
     Tag,
     WorkflowEvent,
 )
+from articles.models.imports import ImportJob
 from articles.models.live import LiveCoverage, LiveUpdate
 from articles.models.media import Rendition
 from articles.models.pages import FrontPin, NewsroomPage
@@ -33,6 +34,7 @@ __all__ = [
     "Correction",
     "FrontPin",
     "Image",
+    "ImportJob",
     "LiveCoverage",
     "LiveUpdate",
     "NewsroomPage",

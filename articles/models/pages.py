@@ -24,6 +24,13 @@ class NewsroomPage(models.Model):
     )
     in_footer = models.BooleanField(_("linked from the footer"), default=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    # As on Article: set by an import, to update the page from a newer export unless it was
+    # edited here since.
+    import_key = models.CharField(  # noqa: DJ001
+        max_length=255, null=True, unique=True, editable=False
+    )
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
+    import_local_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "title"]

@@ -4,10 +4,6 @@ The test process plans and checks; workers are `celery worker` subprocesses on t
 database, so these tests commit (transactional_db) and need PostgreSQL and Redis.
 """
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -15,19 +11,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from kombu import pools
 
 from alerts import conf
 from alerts.models import Alert, Delivery, Subscriber
-from newsroom.celery import app
 from support import smtp_sink
-from tests import factories
+from tests import celery_worker, factories
 from tests.alerts.conftest import subscribers_bulk
-from tests.conftest import require_service
+from tests.celery_worker import broker_queue, services_required
 
 State = Subscriber.State
 pytestmark = [
@@ -40,12 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def services():
-    require_service("Redis", bool(settings.REDIS_URL), "set REDIS_URL=redis://...")
-    require_service(
-        "PostgreSQL",
-        settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        "set DATABASE_URL=postgres://...",
-    )
+    services_required()
 
 
 @pytest.fixture(scope="module")
@@ -58,59 +46,24 @@ def sink(services):
 
 @pytest.fixture(scope="module")
 def broker(services):
-    """The test process queues onto Redis, on a queue of its own, instead of running eagerly."""
-    queue = f"test-alerts-{uuid.uuid4().hex[:8]}"
-    saved = {
-        key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
-    }
-    app.conf.update(
-        broker_url=settings.REDIS_URL, task_always_eager=False, task_default_queue=queue
-    )
-    _forget_connections()
-    yield queue
-    app.conf.update(saved)
-    _forget_connections()
+    with broker_queue("test-alerts") as queue:
+        yield queue
 
 
-def _forget_connections() -> None:
-    """Celery caches its routing and broker pool, and kombu its producer pools (keyed by
-    broker address, so a closed one would be handed out again); rebuild them all."""
-    app.__dict__.pop("amqp", None)
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    pools.reset()
-
-
-class Worker:
-    """A `celery worker` subprocess (with an embedded beat) on the test database."""
+class Worker(celery_worker.Worker):
+    """A worker with an embedded beat, sending to the SMTP sink."""
 
     def __init__(self, queue: str, smtp_port: int, tmp: Path, concurrency: int = 2):
-        database = connection.settings_dict
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.alerts.worker_settings",
-            "DATABASE_URL": (
-                f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-                f"/{database['NAME']}"
-            ),
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-            "ALERTS_TEST_QUEUE": queue,
-            "ALERTS_TEST_BEAT_FILE": str(tmp / f"beat-{uuid.uuid4().hex[:6]}"),
-            "LOG_LEVEL": "WARNING",
-        }
-        command = [
-            sys.executable, "-m", "celery", "-A", "newsroom", "worker", "--beat",
-            f"--concurrency={concurrency}", "-Q", queue, "--loglevel=WARNING",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
-        ]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-
-    def kill(self) -> None:
-        """SIGKILL the worker and its pool processes at once, as the kernel's OOM killer does."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+        super().__init__(
+            queue,
+            settings_module="tests.alerts.worker_settings",
+            env={
+                "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+                "ALERTS_TEST_BEAT_FILE": str(tmp / f"beat-{uuid.uuid4().hex[:6]}"),
+            },
+            concurrency=concurrency,
+            beat=True,
+        )
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ short claims and back-offs so that recovery happens within a test's time.
 from newsroom.settings import *  # noqa: F403
 from newsroom.settings import env
 
-CELERY_TASK_DEFAULT_QUEUE = env("ALERTS_TEST_QUEUE")
+CELERY_TASK_DEFAULT_QUEUE = env("TEST_WORKER_QUEUE")
 CELERY_BEAT_SCHEDULE = {
     "alerts-requeue-expired": {
         "task": "articles.tasks.alert_requeue_expired_task",

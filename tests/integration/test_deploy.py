@@ -39,7 +39,7 @@ def test_compose_accepts_the_file_with_every_service_and_volume(tmp_path):
     volumes = compose(tmp_path, "config", "--volumes").split()
 
     assert sorted(services) == ["beat", "mailpit", "postgres", "redis", "web", "worker"]
-    assert sorted(volumes) == ["media", "postgres-data", "redis-data"]
+    assert sorted(volumes) == ["imports", "media", "postgres-data", "redis-data"]
 
 
 def test_compose_passes_the_env_file_to_the_app(tmp_path):

@@ -93,7 +93,7 @@ def test_statuses_pages_and_the_odd_ones(imported):
     assert story("untitled").headline == "A note without a title from the desk today."
     assert NewsroomPage.objects.get(slug="about-the-courier").title == "About the Courier"
     assert "for members only on Ghost" in imported
-    assert "content/images/missing.png (its host did not answer)" in imported
+    assert "content/images/missing.png (its host is a loopback address)" in imported
     assert "Created: 2 authors, 1 pages, 7 stories" in imported
 
 
@@ -119,3 +119,11 @@ def test_a_file_that_is_no_ghost_export_exits_2(db, tmp_path, content, message):
     with pytest.raises(CommandError) as raised:
         call_command("import_ghost", str(export), stdout=io.StringIO())
     assert raised.value.returncode == 2 and message in str(raised.value)
+
+
+def test_a_newer_export_updates_an_imported_page(imported, run_import, tmp_path):
+    newer = tmp_path / "newer.json"
+    newer.write_text(EXPORT.read_text().replace("Founded in 1901.", "Founded in 1901, in a barn."))
+    report = run_import("import_ghost", newer)
+    assert "Updated: 1 pages" in report
+    assert "in a barn" in NewsroomPage.objects.get(import_key="ghost:p8").body

@@ -49,7 +49,8 @@ def test_the_folder_is_never_left(media_dir, tmp_path):
         )
 
 
-def test_a_picture_is_fetched_from_its_address_and_checked(picture_server, tmp_path):
+def test_a_picture_is_fetched_from_its_address_and_checked(picture_server, tmp_path, settings):
+    settings.IMPORT_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     source = MediaSource(folder=tmp_path)
     assert source.fetch(f"{picture_server}/pictures/a.png").name.endswith(".png")
     with pytest.raises(MediaMissing, match="answered 404"):
@@ -63,7 +64,8 @@ def test_a_file_that_is_no_picture_is_refused_like_an_upload(media_dir):
         MediaSource(folder=media_dir).fetch("/wp-content/uploads/2020/01/fake.png")
 
 
-def test_a_host_that_does_not_answer_is_given_up_for_the_run():
+def test_a_host_that_does_not_answer_is_given_up_for_the_run(settings):
+    settings.IMPORT_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     source = MediaSource()
     with pytest.raises(MediaMissing, match=r"did not answer$"):
         source.fetch("http://127.0.0.1:9/a.png")

@@ -109,7 +109,7 @@ def test_a_gallery_keeps_the_pictures_it_can_have_and_names_the_missing(imported
     assert body.count("<img") == 1
     assert "missing.png" not in body
     assert "Media missing: 1" in imported
-    assert "2020/04/missing.png (its host did not answer)" in imported
+    assert "2020/04/missing.png (its host is a loopback address)" in imported
 
 
 def test_approved_comments_come_with_name_and_date_and_no_account(imported):
@@ -142,6 +142,34 @@ def test_every_old_address_of_a_live_story_moves_permanently(imported, client):
     assert client.get("/category/news/")["Location"] == "/section/news/"
     assert client.get("/author/bob.smith/")["Location"] == "/author/bobsmith/"
     assert not Redirect.objects.filter(old_path="/tag/budget/").exists()  # ours is the same
+
+
+def test_nested_category_paths_lead_to_the_section_or_tag_they_came_to(imported, client):
+    """Categories below others (news > local > harbour) that no post had as its section
+    lead where the nearest one above them does; "politics" came in as a tag."""
+    for old in ("/category/news/local/", "/category/local/", "/category/news/local/harbour/"):
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, "/section/news/")
+    assert client.get("/category/politics/city-hall/")["Location"] == "/tag/politics/"
+
+
+def test_a_newer_export_updates_an_imported_page_unless_edited_here(
+    imported, media_dir, run_import, tmp_path
+):
+    newer = tmp_path / "newer.xml"
+    newer.write_text(WXR.read_text().replace("Write to us.", "Write to us, or call."))
+    report = run_import("import_wordpress", newer, "--media-dir", str(media_dir))
+    assert "Updated: 1 pages" in report
+    page = NewsroomPage.objects.get(import_key="wordpress:30")
+    assert "Write to us, or call." in page.body
+    page.title = "About the Gazette"  # an editor's change here
+    page.save()
+    newest = tmp_path / "newest.xml"
+    newest.write_text(newer.read_text().replace("a small newsroom", "a newsroom"))
+    report = run_import("import_wordpress", newest, "--media-dir", str(media_dir))
+    assert "Left alone, edited here since their import: 1\n  page 30 “About us”" in report
+    page.refresh_from_db()
+    assert page.title == "About the Gazette" and "a small newsroom" in page.body
 
 
 def test_a_story_not_live_answers_404_until_it_goes_live(imported, client):
@@ -182,7 +210,8 @@ def test_a_newer_export_updates_what_changed_and_leaves_a_local_edit(
     assert "The budget passed, narrowly." in story(10).body
     assert Comment.objects.filter(article=story(10)).count() == 1
     assert story(15).headline == "The fair, as our desk tells it"
-    assert "“Pictures of the fair”: edited here since its import: left alone" in report
+    left = "Left alone, edited here since their import: 1\n  post 15 “Pictures of the fair”"
+    assert left in report
 
 
 def test_a_dry_run_writes_nothing(db, media_dir, run_import):
@@ -248,3 +277,21 @@ def test_a_slug_taken_here_gets_the_next_free_one(db, media_dir, run_import, sec
     run_import("import_wordpress", WXR, "--media-dir", str(media_dir))
     assert story(10).slug == "council-budget-2"
     assert Article.objects.get(slug="council-budget").headline == "Ours"
+
+
+def test_pages_stored_before_an_import_show_what_it_brought(
+    db, media_dir, run_import, client, tmp_path, django_capture_on_commit_callbacks
+):
+    """The import moves the scopes of what it wrote: the front and a section's list show its
+    stories, and a story's stored page its update from a newer export."""
+    assert "Council & the budget" not in client.get("/").content.decode()  # stored, empty
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import("import_wordpress", WXR, "--media-dir", str(media_dir))
+    assert "Council &amp; the budget" in client.get("/").content.decode()
+    address = story(10).get_absolute_url()
+    assert "The budget passed." in client.get(address).content.decode()  # now stored
+    newer = tmp_path / "newer.xml"
+    newer.write_text(WXR.read_text().replace("The budget passed.", "The budget passed, narrowly."))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import("import_wordpress", newer, "--media-dir", str(media_dir))
+    assert "The budget passed, narrowly." in client.get(address).content.decode()

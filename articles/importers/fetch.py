@@ -1,0 +1,220 @@
+"""Fetching a picture named by an export, without letting the export reach the inside.
+
+An export is a file from elsewhere: a picture's address in it may name this machine, the
+private network or the cloud's metadata service. So a fetch resolves the host once, refuses
+unless every address is public (`address_refusal`), and connects to the address it checked,
+with the name only in the Host header and the TLS handshake: a DNS answer that changes
+between check and connect changes nothing. Every redirect is a new fetch, checked the same
+way. Only http and https, at most `IMAGE_MAX_BYTES`, and one deadline for the whole fetch,
+redirects and a slow trickle of bytes included. `IMPORT_FETCH_ALLOWED_NETWORKS` opens
+chosen networks (an old site's media host on the intranet); nothing else is opened.
+"""
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+import urllib.parse
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+MAX_REDIRECTS = 5
+CHUNK_BYTES = 64 * 1024
+# Cloud metadata services outside the ranges `is_global` already refuses (AWS's IPv6 one is
+# in fd00::/8, Alibaba's in the shared 100.64.0.0/10; both refused anyway, named here so a
+# change of the standard library's tables cannot open them).
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(address)
+    for address in ("169.254.169.254", "169.254.170.2", "fd00:ec2::254", "100.100.100.200")
+)
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class FetchRefused(Exception):
+    """Why an address was not fetched, in words for the import's report."""
+
+
+class FetchFailed(Exception):
+    """The host could not be reached or did not finish answering in time."""
+
+
+class SystemResolver:
+    """The system's DNS; a test injects another by dotted path (`IMPORT_FETCH_RESOLVER`)."""
+
+    def forward(self, host: str) -> set[str]:
+        try:
+            return {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+        except OSError:
+            return set()
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries, by whichever translation names it."""
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]
+    if address in NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def address_refusal(address: str, allowed=()) -> str | None:
+    """Why an import may not connect to this address, or None when it may."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # a zone index names no other host
+    if any(ip in network for network in allowed):
+        return None
+    inner = _embedded_ipv4(ip) if ip.version == 6 else None
+    if inner is not None:
+        reason = address_refusal(str(inner), allowed)
+        if reason:
+            return reason
+    if ip in METADATA_ADDRESSES:
+        return _("a cloud metadata address")
+    if ip.is_loopback:
+        return _("a loopback address")
+    if ip.is_link_local:
+        return _("a link-local address")
+    if ip.is_multicast:
+        return _("a multicast address")
+    if ip.is_unspecified or ip.is_reserved:  # 0.0.0.0 reaches this machine
+        return _("a reserved address")
+    if ip.is_private:
+        return _("a private address")
+    if not ip.is_global:
+        return _("a reserved address")
+    return None
+
+
+def _allowed_networks():
+    return [
+        ipaddress.ip_network(network, strict=False)
+        for network in settings.IMPORT_FETCH_ALLOWED_NETWORKS
+    ]
+
+
+def _addresses(host: str, resolver) -> list[str]:
+    """The host's addresses once checked; refused when any of them is not public."""
+    try:
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        addresses = sorted(resolver.forward(host))
+    if not addresses:
+        raise FetchFailed(_("its host has no address"))
+    allowed = _allowed_networks()
+    for address in addresses:
+        reason = address_refusal(address, allowed)
+        if reason:
+            raise FetchRefused(_("its host is %s") % reason)
+    return addresses
+
+
+class _Pinned:
+    """Connects to the address given, whatever the host's name resolves to now, and keeps
+    the socket (http.client lets go of it once a response that ends with the connection
+    has begun) so that each read can be given what is left of the deadline."""
+
+    def __init__(self, host, port, *, address, timeout, **options):
+        super().__init__(host, port, timeout=timeout, **options)
+        self.address = address
+        self.socket = None
+
+    def connect(self):
+        self.sock = self.socket = self.wrap(
+            socket.create_connection((self.address, self.port), self.timeout)
+        )
+
+
+class _PinnedHTTP(_Pinned, http.client.HTTPConnection):
+    def wrap(self, sock):
+        return sock
+
+
+class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
+    """The certificate is checked against the host's name, as for any https request."""
+
+    def __init__(self, host, port, *, address, timeout):
+        super().__init__(
+            host, port, address=address, timeout=timeout, context=ssl.create_default_context()
+        )
+
+    def wrap(self, sock):
+        return self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FetchFailed(_("it took longer than %d s") % settings.IMPORT_FETCH_TIMEOUT_SECONDS)
+    return left
+
+
+def _get(parts: urllib.parse.SplitResult, address: str, deadline: float):
+    """One GET to the checked address: the open connection and its response."""
+    secure = parts.scheme == "https"
+    connection_class = _PinnedHTTPS if secure else _PinnedHTTP
+    port = parts.port or (443 if secure else 80)
+    connection = connection_class(
+        parts.hostname, port, address=address, timeout=_remaining(deadline)
+    )
+    target = parts.path or "/"
+    if parts.query:
+        target += f"?{parts.query}"
+    connection.request("GET", target, headers={"User-Agent": "Newsroom importer"})
+    return connection, connection.getresponse()
+
+
+def _body(connection, response, deadline: float, limit: int) -> bytes:
+    declared = response.getheader("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise FetchRefused(_("larger than an upload may be"))
+    chunks, size = [], 0
+    while True:
+        connection.socket.settimeout(_remaining(deadline))
+        chunk = response.read1(CHUNK_BYTES)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise FetchRefused(_("larger than an upload may be"))
+        chunks.append(chunk)
+
+
+def _connected(parts, addresses, deadline):
+    """The first of the checked addresses that answers."""
+    error = None
+    for address in addresses:
+        try:
+            return _get(parts, address, deadline)
+        except (OSError, http.client.HTTPException) as failure:
+            error = failure
+    raise FetchFailed(_("its host did not answer")) from error
+
+
+def picture_fetch(url: str, *, resolver=None) -> bytes:
+    """The bytes at a public http(s) address; raises FetchRefused or FetchFailed. A status
+    other than 200 is FetchRefused: the host answered, and may serve the next picture."""
+    resolver = resolver or import_string(settings.IMPORT_FETCH_RESOLVER)()
+    deadline = time.monotonic() + settings.IMPORT_FETCH_TIMEOUT_SECONDS
+    for _redirect in range(MAX_REDIRECTS + 1):
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchRefused(_("not an http or https address"))
+        connection, response = _connected(parts, _addresses(parts.hostname, resolver), deadline)
+        try:
+            if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
+                url = urllib.parse.urljoin(url, response.getheader("Location"))
+                continue
+            if response.status != 200:
+                raise FetchRefused(_("the address answered %d") % response.status)
+            return _body(connection, response, deadline, settings.IMAGE_MAX_BYTES)
+        except (OSError, http.client.HTTPException) as error:
+            raise FetchFailed(_("its host did not finish answering")) from error
+        finally:
+            connection.close()
+    raise FetchRefused(_("more than %d redirects") % MAX_REDIRECTS)
