@@ -16,7 +16,7 @@ from accounts.selectors import request_account_facts
 from newsroom.client import client_address
 from paywall.crawlers import crawler_verified
 from paywall.identity import Reader, reader_dump, reader_load
-from paywall.meters.base import MeterBase, MeterUnavailable, first_result, period_for
+from paywall.meters.base import MeterBase, MeterUnavailable, period_for
 from paywall.models import FunnelDay
 from paywall.policy import Prompt, ReaderKind, appeal_due, decide, is_metered
 from paywall.prompts import PromptView, prompt_html, prompts_build
@@ -89,14 +89,15 @@ class ReaderAccess:
 
     def may_read(self, article, *, now: datetime | None = None) -> bool:
         """Whether this reader gets the article in full, as a view of it now would, without
-        counting anything: for what a page that was served asks again. A new reader (no
-        cookie) would be served in full, and a meter that fails opens, as for a view."""
+        counting anything: for what a page that was served asks again. A request without the
+        reader's cookie was served no page here, so it gets the public answer (dropping the
+        cookie must not read past the meter); a meter that fails opens, as for a view."""
         rules = paywall_settings()
         if not is_metered(kind=self.kind, is_free=article.is_free, rules=rules):
             return True
         reader, period = self.reader, period_for(now or timezone.now())
         if self._new:
-            return first_result(rules.wall_after).allowed
+            return False
         if reader.carried(period.key) == article.pk:
             return True
         try:

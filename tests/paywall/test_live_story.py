@@ -73,6 +73,14 @@ def test_the_poll_counts_nothing_and_reads_nothing_to_a_reader_who_did_not_read_
     assert counted(reader_id, story)
 
 
+def test_a_poll_without_the_reader_cookie_gets_no_update_text(client, story):
+    """Dropping the cookie must not read past the meter: the poll counts nothing, so it
+    cannot stand for a first free view (the story's own pages count one)."""
+    answer = poll(client, story)
+    assert answer["full"] is False and "updates" not in answer
+    assert "reader" not in client.cookies
+
+
 def test_a_walled_reader_gets_no_update_text_by_any_route(client, story, metered_articles):
     pages = [read(client, article) for article in metered_articles[:10]]
     assert all(page.full for page in pages)
