@@ -50,10 +50,12 @@ def presence_view(request, pk, *, article_queryset):
 
 
 def autosave_newer(article: Article, user) -> ArticleAutosave | None:
-    """This person's autosave of the story, when it is newer than the stored story and
-    holds something else."""
+    """This person's autosave of the story, when it holds something else than the stored
+    story. Their own save empties the slot, so what is left was never saved: it is offered
+    even after a colleague's save (with a warning) or a live update, which moves the story's
+    update time but not its words."""
     autosave = ArticleAutosave.objects.filter(article=article, user=user).first()
-    if autosave is None or autosave.saved_at <= article.updated_at:
+    if autosave is None:
         return None
     if all(getattr(article, name) == value for name, value in autosave.fields.items()):
         return None

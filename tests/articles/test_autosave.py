@@ -4,11 +4,12 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from articles import presence
+from articles import presence, services
 from articles.models import Article, ArticleAutosave
 from articles.scopes import stories_scopes
 from newsroom.page_cache import VERSION_PREFIX, scopes_versions
 from tests import factories
+from tests.articles.live_data import live_story, update_post
 from tests.articles.test_admin import change_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -84,17 +85,22 @@ def test_a_newer_autosave_is_offered_back_and_a_real_save_empties_the_slot(clien
     assert "Your autosave" not in client.get(change_url(article)).content.decode()
 
 
-def test_an_autosave_older_than_the_stored_story_is_not_offered(client, editor):
-    article = factories.article_create(by=editor)
-    ArticleAutosave.objects.create(
-        article=article,
-        user=editor,
-        base_version=1,
-        fields={"body": "<p>Old</p>"},
-        saved_at=article.updated_at - timezone.timedelta(minutes=5),
-    )
+def test_an_autosave_outlives_a_live_update_and_a_colleagues_save(client, editor):
+    """Neither moves the words this person typed: a live update only moves the story's
+    update time, and a colleague's save is pointed out with the offer."""
+    article = live_story(editor=editor)
     client.force_login(editor)
-    assert "Your autosave" not in client.get(change_url(article)).content.decode()
+    client.post(autosave_url(article), typed(article, body="<p>Unsaved paragraph.</p>"))
+    update_post(article, by=editor)
+    page = client.get(change_url(article)).content.decode()
+    assert "Your autosave of this story from" in page and "Someone saved" not in page
+
+    colleague = factories.editor_factory()
+    article.refresh_from_db()
+    article.dek = "A colleague's dek"
+    services.article_save(article=article, by=colleague)
+    page = client.get(change_url(article)).content.decode()
+    assert "Your autosave of this story from" in page and "Someone saved the story" in page
 
 
 def test_presence_lists_the_others_with_the_form_open_and_writes_no_row(
