@@ -317,7 +317,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            self._version_check(cleaned.get("base_version") or self.initial["base_version"])
+            self._version_check(cleaned.get("base_version"))
         scheduling = cleaned.get("workflow") == "schedule"
         if scheduling and not cleaned.get("publish_at"):
             self.add_error("publish_at", _("Set the moment the story should go live."))
@@ -326,11 +326,21 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error("publish_at", _("Choose “Save and schedule” to set a new time."))
         return cleaned
 
-    def _version_check(self, version: int) -> None:
+    def _version_check(self, version: int | None) -> None:
         """A form opened before someone else's save is refused here, with what they did and
         a link to their version; the row stays locked until this request's save. The form
         comes back with the writer's text and the stored version: saving it again is a choice
-        made knowingly, and replaces theirs."""
+        made knowingly, and replaces theirs. A form that does not say which version it was
+        opened on is refused too: saving it would replace whatever is stored unseen."""
+        if version is None:
+            self.add_error(
+                None,
+                _(
+                    "This form does not say which version of the story it was opened on. "
+                    "Reload the page and make the change again."
+                ),
+            )
+            return
         self.instance.version = version
         conflict = article_conflict(article_id=self.instance.pk, base_version=version)
         if conflict is None:

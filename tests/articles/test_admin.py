@@ -40,6 +40,15 @@ def form_data(section, workflow="save", **overrides):
     return data
 
 
+def change_data(article, workflow="save", **overrides):
+    """The change form of a stored story, as opened now: its slug and the stored version."""
+    opened = {
+        "slug": article.slug,
+        "base_version": Article.objects.values_list("version", flat=True).get(id=article.id),
+    }
+    return form_data(article.section, workflow, **opened | overrides)
+
+
 def test_anonymous_is_sent_to_log_in(client):
     response = client.get("/admin/articles/article/")
     assert response.status_code == 302
@@ -103,7 +112,7 @@ def test_editor_publishes_from_the_change_form(client, editor, writer):
     article = factories.article_create(by=writer)
     services.article_submit(article=article, by=writer)
     client.force_login(editor)
-    data = form_data(article.section, workflow="publish", slug=article.slug)
+    data = change_data(article, workflow="publish")
     response = client.post(change_url(article), data)
     assert response.status_code == 302
     article.refresh_from_db()
@@ -126,9 +135,7 @@ def test_editor_schedules_and_unpublishes_in_bulk(client, editor):
 def test_editor_schedule_needs_a_time(client, editor):
     article = factories.article_create(by=editor)
     client.force_login(editor)
-    response = client.post(
-        change_url(article), form_data(article.section, workflow="schedule", slug=article.slug)
-    )
+    response = client.post(change_url(article), change_data(article, workflow="schedule"))
     assert response.status_code == 200
     assert "publish_at" in response.context["adminform"].form.errors
 
@@ -136,7 +143,7 @@ def test_editor_schedule_needs_a_time(client, editor):
 def test_revision_history_records_and_restores(client, editor):
     article = factories.article_create(by=editor, headline="Original headline")
     client.force_login(editor)
-    data = form_data(article.section, headline="Second headline", slug=article.slug)
+    data = change_data(article, headline="Second headline")
     assert client.post(change_url(article), data).status_code == 302
     history = article.history.order_by("history_date")
     assert [h.headline for h in history] == ["Original headline", "Second headline"]
@@ -146,7 +153,10 @@ def test_revision_history_records_and_restores(client, editor):
     assert "Second headline" in history_page.content.decode()
     revert_url = f"/admin/articles/article/{article.pk}/history/{first.history_id}/"
     assert client.get(revert_url).status_code == 200
-    assert client.post(revert_url, data | {"headline": "Original headline"}).status_code == 302
+    assert (
+        client.post(revert_url, change_data(article, headline="Original headline")).status_code
+        == 302
+    )
     article.refresh_from_db()
     assert article.headline == "Original headline"
 
@@ -195,7 +205,7 @@ def test_restoring_a_draft_revision_keeps_the_story_published_and_links_revoked(
     services.article_publish(article=article, by=editor)
     client.force_login(editor)
     revert_url = f"/admin/articles/article/{article.pk}/history/{draft_revision.history_id}/"
-    data = form_data(article.section, headline="Draft headline", slug=article.slug)
+    data = change_data(article, headline="Draft headline")
     assert client.post(revert_url, data).status_code == 302
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED
@@ -268,11 +278,10 @@ def test_publish_time_moves_only_by_scheduling(client, editor):
         name: shown.xpath(f"//input[@name='{name}']/@value")[0]
         for name in ("publish_at_0", "publish_at_1")
     }
-    unchanged = form_data(article.section, slug=article.slug, **as_shown)
+    unchanged = change_data(article, **as_shown)
     assert client.post(change_url(article), unchanged).status_code == 302
-    data = form_data(
-        article.section,
-        slug=article.slug,
+    data = change_data(
+        article,
         publish_at_0="2031-01-01",
         publish_at_1="08:00:00",
     )
@@ -287,10 +296,9 @@ def test_editor_schedules_from_the_change_form(client, editor, settings):
     settings.TIME_ZONE = "UTC"
     article = factories.article_create(by=editor)
     client.force_login(editor)
-    data = form_data(
-        article.section,
+    data = change_data(
+        article,
         workflow="schedule",
-        slug=article.slug,
         publish_at_0="2031-01-01",
         publish_at_1="08:00:00",
     )
@@ -309,7 +317,7 @@ def test_the_history_compares_the_body_s_words_not_its_html(client, editor):
     client.force_login(editor)
     new_body = body.replace("<strong>noon</strong>", "<em>dawn</em>")
     same = {name: getattr(article, name) for name in ("kicker", "headline", "slug", "dek")}
-    data = form_data(article.section, **same, body=new_body)
+    data = change_data(article, **same, body=new_body)
     assert client.post(change_url(article), data).status_code == 302
 
     history = lxml_html.fromstring(

@@ -44,7 +44,7 @@ def test_what_the_admin_saves_is_searched(client, editor, section):
     for word in ["pontoon", "lighthouses", "quayle"]:
         assert [a.headline for a in matching(word)] == ["Harbour ferry returns"], word
     article = Article.objects.get()
-    changed = data | {"body": "<p>The slipway was repaired.</p>", "tags": []}
+    changed = data | {"body": "<p>The slipway was repaired.</p>", "tags": [], "base_version": 1}
     changed |= {
         "bylines-INITIAL_FORMS": "1",
         "bylines-0-id": ArticleAuthor.objects.get().pk,

@@ -8,7 +8,7 @@ from lxml import html as lxml_html
 from articles import services
 from articles.models import Article, Status
 from tests import factories
-from tests.articles.test_admin import change_url, form_data
+from tests.articles.test_admin import change_data, change_url
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/articles/article/"
@@ -40,7 +40,7 @@ def test_a_refused_workflow_step_shows_its_error_and_no_success(client, editor):
     past = {"publish_at_0": "2020-01-01", "publish_at_1": "08:00:00"}
     same = {"headline": "New headline", "slug": article.slug, **past}
     response = client.post(
-        change_url(article), form_data(article.section, workflow="schedule", **same), follow=True
+        change_url(article), change_data(article, workflow="schedule", **same), follow=True
     )
     shown = shown_messages(response)
     assert [level for level, _text in shown] == ["error"], shown
@@ -52,7 +52,7 @@ def test_a_refused_workflow_step_shows_its_error_and_no_success(client, editor):
 def test_a_step_that_goes_through_still_says_so(client, editor):
     article = factories.article_create(by=editor)
     client.force_login(editor)
-    data = form_data(article.section, workflow="submit", slug=article.slug)
+    data = change_data(article, workflow="submit")
     response = client.post(change_url(article), data, follow=True)
     assert [level for level, _text in shown_messages(response)] == ["success"]
 

@@ -10,7 +10,7 @@ from django.utils.timezone import localtime
 from articles import services
 from articles.models import Article, ArticleAuthor, Correction, Status
 from tests import factories
-from tests.articles.test_admin import change_url, form_data
+from tests.articles.test_admin import change_data, change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def posted(article, **changes):
     if article.publish_at:
         at = localtime(article.publish_at)
         shown |= {"publish_at_0": f"{at:%Y-%m-%d}", "publish_at_1": f"{at:%H:%M:%S}"}
-    return form_data(article.section, **shown) | changes
+    return change_data(article, **shown) | changes
 
 
 def stored(article):

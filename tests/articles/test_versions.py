@@ -86,3 +86,14 @@ def test_restoring_a_revision_from_a_stale_page_is_refused(client, editor):
     response = client.post(revert_url, data | {"base_version": shown})
     assert response.status_code == 200
     assert Article.objects.get(pk=article.pk).headline == "Later headline"
+
+
+def test_a_change_form_that_does_not_say_its_version_is_refused(client, editor):
+    article = factories.article_create(by=editor, headline="Stored headline")
+    client.force_login(editor)
+    for missing in ({}, {"base_version": ""}):
+        data = form_data(article.section, slug=article.slug, headline="Unseen") | missing
+        response = client.post(change_url(article), data)
+        assert response.status_code == 200
+        assert "does not say which version" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).headline == "Stored headline"
