@@ -16,12 +16,15 @@ from articles import presence, services
 from articles.models import Article, ArticleAutosave
 
 RESTORE_PARAMETER = "autosave"
+VERSION_MAX = 2**31 - 1  # what the version columns hold on every database
 
 
 def autosave_view(request, pk):
     try:
         base_version = int(request.POST.get("base_version", ""))
     except ValueError:
+        base_version = -1
+    if not 0 < base_version <= VERSION_MAX:
         return JsonResponse({"error": "base_version"}, status=400)
     try:
         autosave = services.article_autosave(

@@ -134,3 +134,13 @@ def test_an_autosave_that_holds_what_was_saved_is_not_offered(client, editor):
     )
     assert ArticleAutosave.objects.exists()
     assert "Your autosave" not in client.get(change_url(article)).content.decode()
+
+
+@pytest.mark.parametrize("version", ["", "one", "0", "-3", str(2**31), "9" * 30])
+def test_an_autosave_with_a_version_no_story_has_is_a_clear_400(client, editor, version):
+    article = factories.article_create(by=editor)
+    client.force_login(editor)
+    response = client.post(autosave_url(article), typed(article) | {"base_version": version})
+    assert response.status_code == 400
+    assert response.json() == {"error": "base_version"}
+    assert not ArticleAutosave.objects.exists()
