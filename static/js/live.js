@@ -19,6 +19,7 @@
   var announce = live.querySelector("[data-live-announce]");
   var failures = 0;
   var timer = null;
+  var stopped = false; // ended, reloading or walled: nothing brings polling back
 
   function ago(when) {
     var minutes = Math.round((Date.now() - when) / 60000);
@@ -114,7 +115,14 @@
 
   function schedule(delay) {
     clearTimeout(timer);
-    timer = setTimeout(poll, delay);
+    if (!stopped) {
+      timer = setTimeout(poll, delay);
+    }
+  }
+
+  function stop() {
+    stopped = true;
+    clearTimeout(timer);
   }
 
   function interval() {
@@ -137,9 +145,11 @@
       .then(function (answer) {
         failures = 0;
         if (!answer.full) {
-          return; // this reader may not read it: nothing more to ask
+          stop(); // this reader may not read it: nothing more to ask
+          return;
         }
         if (answer.reload) {
+          stop();
           newer.hidden = false;
           announce.textContent = "Many new updates: follow the newer updates link";
           return;
@@ -147,6 +157,7 @@
         apply(answer);
         live.setAttribute("data-live-version", answer.version);
         if (!answer.running) {
+          stop();
           ended();
           return;
         }

@@ -4,6 +4,7 @@ reads in full and offers its "Newer updates" link."""
 
 import pytest
 
+from articles import live_services
 from tests import factories
 from tests.articles.live_data import live_story, update_post
 from tests.articles.reader_data import picture
@@ -80,5 +81,32 @@ def test_an_open_page_shows_the_update_an_editor_posts(
             newer = without_script.get_by_role("link", name="Newer updates")
             expect(newer).to_be_visible()
             expect(without_script.locator("[data-live-timeline] > li")).to_have_count(3)
+        finally:
+            browser.close()
+
+
+def test_an_ended_story_s_page_stops_asking_and_coming_back_to_it_does_not_restart(
+    live_server, editor, section, settings, monkeypatch
+):
+    chromium_required()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.LIVE_POLL_SECONDS = 1
+    story = live_story(editor=editor, section=section)
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = chromium_launch(playwright)
+        try:
+            reader = browser.new_context(viewport=DESKTOP).new_page()
+            polls = []
+            reader.on("request", lambda r: polls.append(r.url) if "/live/" in r.url else None)
+            reader.goto(live_server.url + story.get_absolute_url())
+            live_services.live_end(coverage=story.live_coverage, by=editor)
+            status = reader.locator("[data-live-status]")
+            expect(status).to_have_text("Live coverage ended", timeout=15000)
+            asked = len(polls)
+            reader.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+            reader.wait_for_timeout(3000)  # three poll intervals
+            assert len(polls) == asked
         finally:
             browser.close()
