@@ -56,10 +56,13 @@ def _authored_by(user, article_id: int) -> bool:
 
 
 def live_may_change(*, user, update: LiveUpdate, action: str = "change") -> bool:
-    """Editing (`change`) or deleting (`delete`) an update."""
+    """Editing (`change`) or deleting (`delete`) an update: editors always, a writer their
+    own while the coverage runs, as for posting (after it, the story is the editors')."""
     if not user.has_perm(f"articles.{action}_liveupdate"):
         return False
-    return live_may_run(user) or update.created_by_id == user.pk
+    if live_may_run(user):
+        return True
+    return update.created_by_id == user.pk and update.coverage.is_running
 
 
 def _locked(coverage: LiveCoverage) -> LiveCoverage:
@@ -192,7 +195,9 @@ def live_update_post(
 
 def _update_locked(update: LiveUpdate) -> tuple[LiveUpdate, LiveCoverage]:
     coverage = LiveCoverage.objects.select_for_update().get(pk=update.coverage_id)
-    return LiveUpdate.objects.select_for_update().get(pk=update.pk), coverage
+    update = LiveUpdate.objects.select_for_update().get(pk=update.pk)
+    update.coverage = coverage
+    return update, coverage
 
 
 @transaction.atomic
@@ -200,9 +205,9 @@ def live_update_edit(
     *, update: LiveUpdate, by, values: dict, picture=None, now: datetime | None = None
 ) -> LiveUpdate:
     """Changes the update's text, picture and flags (`values`, of UPDATE_FIELDS)."""
-    if not live_may_change(user=by, update=update):
-        raise PermissionDenied(_("You can edit only your own updates."))
     update, coverage = _update_locked(update)
+    if not live_may_change(user=by, update=update):
+        raise PermissionDenied(_("You can edit only your own updates, while the story is live."))
     if update.state == State.REMOVED:
         raise ValidationError(_("This update was deleted."))
     now = now or timezone.now()
@@ -241,9 +246,9 @@ def live_update_approve(*, update: LiveUpdate, by, now: datetime | None = None) 
 def live_update_delete(*, update: LiveUpdate, by, now: datetime | None = None) -> None:
     """Off the page and out of the desk. The row stays, marked deleted, so that open pages
     learn to drop it; its text stays in the revision history for the newsroom only."""
-    if not live_may_change(user=by, update=update, action="delete"):
-        raise PermissionDenied(_("You can delete only your own updates."))
     update, coverage = _update_locked(update)
+    if not live_may_change(user=by, update=update, action="delete"):
+        raise PermissionDenied(_("You can delete only your own updates, while the story is live."))
     if update.state == State.REMOVED:
         return
     now = now or timezone.now()

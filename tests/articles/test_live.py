@@ -91,6 +91,27 @@ def test_writers_change_only_their_own_updates_and_a_held_rule_holds_their_edits
     assert events(story)[-2:] == [Action.UPDATE_EDITED, Action.UPDATE_DELETED]
 
 
+def test_once_coverage_ends_a_writer_s_own_updates_are_the_editors(editor, byline_writer, section):
+    story = live_story(
+        editor=editor,
+        rule=LiveCoverage.WriterUpdates.IMMEDIATE,
+        section=section,
+        authors=[byline_writer.author],
+    )
+    own = update_post(story, by=byline_writer, n=1)
+    assert own.state == State.PUBLISHED
+    committed(lambda: live_services.live_end(coverage=story.live_coverage, by=editor))
+    with pytest.raises(PermissionDenied):
+        live_services.live_update_edit(update=own, by=byline_writer, values={"headline": "x"})
+    with pytest.raises(PermissionDenied):
+        live_services.live_update_delete(update=own, by=byline_writer)
+    assert LiveUpdate.objects.get(pk=own.pk).headline == "Update headline 1"
+    committed(
+        lambda: live_services.live_update_edit(update=own, by=editor, values={"headline": "Ed"})
+    )
+    assert LiveUpdate.objects.get(pk=own.pk).headline == "Ed"
+
+
 def test_update_bodies_go_through_the_story_sanitiser(story, editor):
     update = update_post(story, by=editor, body='<p onclick="x()">Hi<script>alert(1)</script></p>')
     assert update.body == "<p>Hi</p>"
