@@ -47,12 +47,11 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
     def pre_authenticate(self, request, **credentials):
         """Every password try that the per-client limits let through also counts against
         its address, from whatever client, until it turns out right
-        (`_rollback_login_failed_rl_usage`). Past ACCOUNTS_LOGIN_FAILED_PER_ADDRESS tries in
-        the window, from at least ACCOUNTS_LOGIN_FAILED_CLIENTS_PER_ADDRESS clients, the
-        address signs in by emailed code or a reset only, which starts its count again. It
-        takes many clients: a few stay within their own limits (5 in five minutes is 60 an
-        hour each) and lock nobody out, and a try refused here is not counted. A limited
-        sign-in gets the 429 page (templates/429.html), which says so, not a form error."""
+        (`_rollback_login_failed_rl_usage`): past ACCOUNTS_LOGIN_FAILED_PER_ADDRESS wrong
+        ones in the window, the address signs in by emailed code or a reset only, which
+        starts its count again. One client alone stays under it (5 in five minutes is 60 an
+        hour), so it takes many to lock an address. A limited sign-in gets the 429 page
+        (templates/429.html), which says so, rather than a form error."""
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError as error:
@@ -60,34 +59,23 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
                 raise ImmediateHttpResponse(respond_429(request)) from error
             raise
         self._address_limit = _address_limit_name(credentials)
-        self._client = client_key(request)
         limit, window = settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS
-        within = ratelimit.hit(name=self._address_limit, limit=limit, window=window)
-        clients = ratelimit.member_hit(
-            name=self._address_limit + ":clients", member=self._client, window=window
-        )
-        if not within and clients >= settings.ACCOUNTS_LOGIN_FAILED_CLIENTS_PER_ADDRESS:
-            ratelimit.unhit(name=self._address_limit, window=window)
+        if not ratelimit.hit(name=self._address_limit, limit=limit, window=window):
             super()._rollback_login_failed_rl_usage()
             raise ImmediateHttpResponse(respond_429(request))
 
     def _rollback_login_failed_rl_usage(self):
-        """The password was right: this try and this client were no guess."""
         super()._rollback_login_failed_rl_usage()
-        window = settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS[1]
-        ratelimit.unhit(name=self._address_limit, window=window)
-        ratelimit.member_unhit(
-            name=self._address_limit + ":clients", member=self._client, window=window
+        ratelimit.unhit(
+            name=self._address_limit, window=settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS[1]
         )
 
     def _delete_login_attempts_cached_email(self, request, **credentials):
         super()._delete_login_attempts_cached_email(request, **credentials)
-        name, window = (
-            _address_limit_name(credentials),
-            settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS[1],
+        ratelimit.forget(
+            name=_address_limit_name(credentials),
+            window=settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS[1],
         )
-        ratelimit.forget(name=name, window=window)
-        ratelimit.forget(name=name + ":clients", window=window)
 
     def send_mail(self, template_prefix, email, context):
         """Every allauth mail can be asked for by a stranger: each counts against its inbox's

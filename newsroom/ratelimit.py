@@ -99,37 +99,3 @@ def forget(
 ) -> None:
     """Start the current window's count for `name` again."""
     (cache or caches["default"]).delete(_key(name, window, now))
-
-
-def member_hit(
-    *,
-    name: str,
-    member: str,
-    window: int,
-    now: float | None = None,
-    cache: BaseCache | None = None,
-) -> int:
-    """Count `member` once per window for `name` (a key of its own marks it counted); how
-    many distinct members the window has seen."""
-    cache = cache or caches["default"]
-    key = _key(name, window, now)
-    with _reachable():
-        new = cache.add(f"{key}:{member}", True, timeout=window)
-    return _count(cache, key, window, 1 if new else 0)
-
-
-def member_unhit(
-    *,
-    name: str,
-    member: str,
-    window: int,
-    now: float | None = None,
-    cache: BaseCache | None = None,
-) -> None:
-    """Take `member` back out of the current window's count for `name`."""
-    cache = cache or caches["default"]
-    key = _key(name, window, now)
-    with _reachable():
-        counted = cache.delete(f"{key}:{member}")
-    if counted:
-        _count(cache, key, window, -1)

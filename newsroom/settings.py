@@ -199,11 +199,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 # And wrong passwords for one address from any number of clients, per window in seconds:
-# past this, once that many clients have tried, the address signs in by emailed code or a
-# reset (accounts/adapters.py). Above what one client may try in the window (60 an hour), and
-# a few clients within their own limits never lock their victim's address.
+# past this the address signs in by emailed code or a reset (accounts/adapters.py). Above
+# what one client may try in the window (60 an hour), so that no single client reaches it.
 ACCOUNTS_LOGIN_FAILED_PER_ADDRESS = (100, 3600)
-ACCOUNTS_LOGIN_FAILED_CLIENTS_PER_ADDRESS = 5
 # Mail a stranger can make us send (codes, resets, sign-ups, alert confirmations), per inbox
 # (newsroom/mail_caps.py).
 MAIL_CAP_PER_INBOX_HOUR = env.int("MAIL_CAP_PER_INBOX_HOUR", default=5)

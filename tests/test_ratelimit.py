@@ -58,17 +58,6 @@ def test_the_count_outlives_the_cache_s_default_timeout(backend):
     assert hits(backend, "a", 1, START + 2) == [False]
 
 
-def test_members_are_counted_once_a_window_and_can_be_taken_back(backend):
-    def seen(member, now=START):
-        return ratelimit.member_hit(name="m", member=member, window=HOUR, now=now, cache=backend)
-
-    assert [seen("x"), seen("x"), seen("y"), seen("x")] == [1, 1, 2, 2]
-    ratelimit.member_unhit(name="m", member="x", window=HOUR, now=START, cache=backend)
-    ratelimit.member_unhit(name="m", member="x", window=HOUR, now=START, cache=backend)
-    assert seen("y") == 1  # taken back once, however often asked
-    assert seen("x", now=START + HOUR) == 1  # a new window
-
-
 def _allowed_in_a_process(folder, start, hits_each, results):
     cache = FileBasedCache(folder, {"TIMEOUT": 300})
     start.wait()

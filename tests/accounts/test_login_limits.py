@@ -126,16 +126,6 @@ def test_guessing_one_address_from_many_clients_meets_the_address_s_own_limit(
 
 
 @pytest.mark.django_db
-def test_a_few_clients_past_the_address_s_tries_lock_nobody_out(limits, verified_editor):
-    limits.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS = (6, 3600)
-    for guesser in [behind_our_proxy(f"198.51.100.{n}") for n in (90, 91)]:
-        answers = [sign_in(guesser, verified_editor.email, "wrong").status_code for _ in range(6)]
-        assert answers == [200] * 5 + [429]  # each at its own limit, 10 tries in all
-    owner = behind_our_proxy("192.0.2.90")
-    assert sign_in(owner, verified_editor.email, PASSWORD).status_code == 302
-
-
-@pytest.mark.django_db
 def test_right_passwords_do_not_use_up_the_address_s_limit(backstop, verified_editor):
     clients = [behind_our_proxy(f"192.0.2.{n}") for n in range(40, 54)]
     for owner in clients:
@@ -147,8 +137,8 @@ def test_a_locked_address_signs_in_by_emailed_code_and_a_reset_unlocks_it(
     backstop, verified_editor
 ):
     for n in range(12):
-        sign_in(behind_our_proxy(f"198.51.100.{60 + n % 4}"), verified_editor.email, "wrong")
-    owner = behind_our_proxy("192.0.2.70")  # the fifth client
+        sign_in(behind_our_proxy(f"198.51.100.{60 + n % 3}"), verified_editor.email, "wrong")
+    owner = behind_our_proxy("192.0.2.70")
     assert sign_in(owner, verified_editor.email, PASSWORD).status_code == 429
 
     assert owner.post("/accounts/login/code/", {"email": verified_editor.email}).status_code == 302
