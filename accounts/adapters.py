@@ -1,4 +1,3 @@
-import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -8,14 +7,18 @@ from allauth.core.ratelimit import respond_429
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from accounts.known_devices import address_digest, device_remember, known_digests
 from newsroom import mail_caps, ratelimit
 from newsroom.client import client_address, client_key
 from newsroom.links import absolute_url, site_url_rebased
 
 
+def _login(credentials) -> str:
+    return credentials.get("email", credentials.get("username", ""))
+
+
 def _address_limit_name(credentials) -> str:
-    login = credentials.get("email", credentials.get("username", "")).strip().lower()
-    return "login_failed:address:" + hashlib.sha256(login.encode()).hexdigest()
+    return "login_failed:address:" + address_digest(_login(credentials))
 
 
 class ReaderAccountAdapter(DefaultAccountAdapter):
@@ -50,14 +53,19 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
         (`_rollback_login_failed_rl_usage`): past ACCOUNTS_LOGIN_FAILED_PER_ADDRESS wrong
         ones in the window, the address signs in by emailed code or a reset only, which
         starts its count again. One client alone stays under it (5 in five minutes is 60 an
-        hour), so it takes many to lock an address. A limited sign-in gets the 429 page
-        (templates/429.html), which says so, rather than a form error."""
+        hour); a browser that signed in as the address before is not held to it
+        (accounts/known_devices.py), so guessers cannot lock the owner out of their own
+        devices. A limited sign-in gets the 429 page (templates/429.html), which says so,
+        rather than a form error."""
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError as error:
             if error.code == "too_many_login_attempts":
                 raise ImmediateHttpResponse(respond_429(request)) from error
             raise
+        self._address_limit = None
+        if address_digest(_login(credentials)) in known_digests(request):
+            return
         self._address_limit = _address_limit_name(credentials)
         limit, window = settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS
         if not ratelimit.hit(name=self._address_limit, limit=limit, window=window):
@@ -66,9 +74,17 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
 
     def _rollback_login_failed_rl_usage(self):
         super()._rollback_login_failed_rl_usage()
-        ratelimit.unhit(
-            name=self._address_limit, window=settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS[1]
-        )
+        if getattr(self, "_address_limit", None):
+            ratelimit.unhit(
+                name=self._address_limit, window=settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS[1]
+            )
+
+    def post_login(self, request, user, **kwargs):
+        """Signed in, by password or emailed code: this browser is now one of the owner's."""
+        response = super().post_login(request, user, **kwargs)
+        if user.email:
+            device_remember(request, response, user.email)
+        return response
 
     def _delete_login_attempts_cached_email(self, request, **credentials):
         super()._delete_login_attempts_cached_email(request, **credentials)

@@ -5,6 +5,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client, RequestFactory
 
+from accounts import known_devices
 from accounts.adapters import ReaderAccountAdapter
 from newsroom import settings as production_settings
 from newsroom.client import client_address, client_key
@@ -123,6 +124,31 @@ def test_guessing_one_address_from_many_clients_meets_the_address_s_own_limit(
     assert sign_in(fresh, verified_editor.email, PASSWORD).status_code == 429  # the owner too
     assert "_auth_user_id" not in fresh.session
     assert sign_in(fresh, "someone-else@example.org", "wrong").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_owner_s_own_browser_signs_in_by_password_while_the_address_is_locked(
+    backstop, verified_editor
+):
+    owner = behind_our_proxy("192.0.2.100")
+    assert sign_in(owner, verified_editor.email.upper(), PASSWORD).status_code == 302
+    device = owner.cookies[known_devices.COOKIE]
+    assert verified_editor.email not in device.value  # a digest, never the address
+    assert device["httponly"] and device["samesite"] == "Lax"
+    owner.logout()  # the test client drops every cookie; a browser keeps this one
+    owner.cookies[known_devices.COOKIE] = device.value
+
+    for n in range(12):
+        sign_in(behind_our_proxy(f"198.51.100.{110 + n % 4}"), verified_editor.email, "wrong")
+    assert sign_in(owner, verified_editor.email, "wrong").status_code == 200  # not locked
+    assert sign_in(owner, verified_editor.email, PASSWORD).status_code == 302
+    tampered = behind_our_proxy("192.0.2.101")
+    tampered.cookies[known_devices.COOKIE] = device.value[:-2] + "xx"
+    assert sign_in(tampered, verified_editor.email, PASSWORD).status_code == 429
+    assert (
+        sign_in(behind_our_proxy("192.0.2.102"), verified_editor.email, PASSWORD).status_code
+        == 429
+    )
 
 
 @pytest.mark.django_db
