@@ -632,10 +632,12 @@ class ArticleAdmin(LiveDeskMixin, StatusBadgeMixin, SimpleHistoryAdmin):
     def get_urls(self):
         share = self.admin_site.admin_view(require_POST(self.share_preview_view))
         autosave = self.admin_site.admin_view(require_POST(editing_views.autosave_view))
+        discard = self.admin_site.admin_view(require_POST(editing_views.autosave_discard_view))
         present = self.admin_site.admin_view(require_POST(self.presence_view))
         return [
             path("<int:pk>/preview-link/", share, name="articles_article_preview_link"),
             path("<int:pk>/autosave/", autosave, name="articles_article_autosave"),
+            path("<int:pk>/autosave/discard/", discard, name="articles_article_autosave_discard"),
             path("<int:pk>/presence/", present, name="articles_article_presence"),
             *super().get_urls(),
         ]

@@ -4,10 +4,11 @@ Both answer JSON to the form's own script, under the admin's login and CSRF chec
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.formats import time_format
+from django.utils.formats import date_format, time_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -32,8 +33,19 @@ def autosave_view(request, pk):
         )
     except PermissionDenied as refused:
         return JsonResponse({"text": str(refused)}, status=403)
+    except ValidationError:
+        return JsonResponse({"error": "base_version"}, status=400)
+    if autosave is None:
+        return JsonResponse({"text": _("Saved.")})
     when = time_format(localtime(autosave.saved_at), "TIME_FORMAT")
     return JsonResponse({"text": _("Autosaved at %(when)s (not saved yet).") % {"when": when}})
+
+
+def autosave_discard_view(request, pk):
+    """This person no longer wants their autosave of the story back."""
+    ArticleAutosave.objects.filter(article_id=pk, user=request.user).delete()
+    messages.info(request, _("Your autosave of this story was discarded."))
+    return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
 
 def presence_view(request, pk, *, article_queryset):
@@ -83,18 +95,27 @@ def autosave_offer(request, article: Article) -> None:
     if autosave is None:
         return
     change_url = reverse("admin:articles_article_change", args=[article.pk])
-    text = _("Your autosave of this story from %(when)s is newer than the saved story.") % {
-        "when": time_format(localtime(autosave.saved_at))
-    }
-    if autosave.base_version != article.version:
-        text += " " + _("Someone saved the story after it: saving yours will show what they did.")
+    when = date_format(localtime(autosave.saved_at), "DATETIME_FORMAT")
+    if autosave.base_version == article.version:
+        text = _("Your autosave of this story from %(when)s holds text you have not saved.")
+    else:
+        text = _(
+            "Your autosave of this story from %(when)s holds text you have not saved, and "
+            "someone saved the story after it: saving yours will show what they did."
+        )
     messages.warning(
         request,
         format_html(
-            '{} <a href="{}?{}=restore" data-autosave-restore>{}</a>',
-            text,
+            '{} <a href="{}?{}=restore" data-autosave-restore>{}</a> '
+            '<form method="post" action="{}" class="autosave-discard">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit">{}</button></form>',
+            text % {"when": when},
             change_url,
             RESTORE_PARAMETER,
             _("Bring it back into the form"),
+            reverse("admin:articles_article_autosave_discard", args=[article.pk]),
+            get_token(request),
+            _("Discard it"),
         ),
     )

@@ -102,15 +102,22 @@ AUTOSAVE_MAX_CHARS = 1_000_000
 @transaction.atomic
 def article_autosave(
     *, article_id: int, by, fields: dict, base_version: int, now: datetime | None = None
-) -> ArticleAutosave:
+) -> ArticleAutosave | None:
     """Keep what `by` is typing in the story's one autosave slot of theirs: no revision, no
     publication, no page or list moved. The same people as article_save's may do it: staff
-    who may change stories, and writers only on their own stories before they go out."""
+    who may change stories, and writers only on their own stories before they go out. None
+    when the autosave left before a save of theirs it is older than (a late request), which
+    must not fill the slot that save emptied."""
     _require(by, "articles.change_article")
     if is_writer_only(by):
         _writers_story(article_id, by=by)
-    elif not Article.objects.filter(pk=article_id).exists():
+    stored = Article.objects.filter(pk=article_id).values_list("version", flat=True).first()
+    if stored is None:
         raise PermissionDenied(_("This story no longer exists."))
+    if base_version > stored:
+        raise ValidationError(_("This story has no such version."))
+    if Article.history.filter(id=article_id, history_user=by, version__gt=base_version).exists():
+        return None  # sent before this person's own save, which holds what it typed
     kept = {name: str(fields.get(name, ""))[:AUTOSAVE_MAX_CHARS] for name in AUTOSAVED_FIELDS}
     # As a save stores it (full_clean sanitises once more), so that it compares with it.
     kept["body"] = Article._meta.get_field("body").clean(_body_clean(kept["body"]), None)

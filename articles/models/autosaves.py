@@ -7,8 +7,8 @@ class ArticleAutosave(models.Model):
     """What one person last typed in a story's form, saved every few seconds as they type.
 
     One slot per story and person, written over each time: not a revision, never shown to
-    readers, never published. Offered back on the form when newer than the stored story, and
-    emptied by that person's next real save.
+    readers, never published. Offered back on the form while it holds something else than
+    the stored story, until that person saves the story or discards it.
     """
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")

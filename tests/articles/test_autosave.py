@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from lxml import html as lxml_html
 
 from articles import presence, services
 from articles.models import Article, ArticleAutosave
@@ -93,14 +94,14 @@ def test_an_autosave_outlives_a_live_update_and_a_colleagues_save(client, editor
     client.post(autosave_url(article), typed(article, body="<p>Unsaved paragraph.</p>"))
     update_post(article, by=editor)
     page = client.get(change_url(article)).content.decode()
-    assert "Your autosave of this story from" in page and "Someone saved" not in page
+    assert "Your autosave of this story from" in page and "someone saved" not in page
 
     colleague = factories.editor_factory()
     article.refresh_from_db()
     article.dek = "A colleague's dek"
     services.article_save(article=article, by=colleague)
     page = client.get(change_url(article)).content.decode()
-    assert "Your autosave of this story from" in page and "Someone saved the story" in page
+    assert "Your autosave of this story from" in page and "someone saved the story" in page
 
 
 def test_presence_lists_the_others_with_the_form_open_and_writes_no_row(
@@ -136,7 +137,7 @@ def test_an_autosave_that_holds_what_was_saved_is_not_offered(client, editor):
     assert "Your autosave" not in client.get(change_url(article)).content.decode()
 
 
-@pytest.mark.parametrize("version", ["", "one", "0", "-3", str(2**31), "9" * 30])
+@pytest.mark.parametrize("version", ["", "one", "0", "-3", "2", str(2**31), "9" * 30])
 def test_an_autosave_with_a_version_no_story_has_is_a_clear_400(client, editor, version):
     article = factories.article_create(by=editor)
     client.force_login(editor)
@@ -144,3 +145,32 @@ def test_an_autosave_with_a_version_no_story_has_is_a_clear_400(client, editor, 
     assert response.status_code == 400
     assert response.json() == {"error": "base_version"}
     assert not ArticleAutosave.objects.exists()
+
+
+def test_an_autosave_sent_before_the_writer_s_own_save_does_not_come_back(client, editor):
+    """It left the browser as they clicked Save and arrived after: their save holds it."""
+    article = factories.article_create(by=editor)
+    client.force_login(editor)
+    data = form_data(article.section, slug=article.slug, body="<p>Typed.</p>", base_version=1)
+    assert client.post(change_url(article), data).status_code == 302
+    late = client.post(autosave_url(article), typed(article, body="<p>Typed.</p>"))
+    assert late.status_code == 200 and late.json()["text"] == "Saved."
+    assert not ArticleAutosave.objects.exists()
+    colleague = factories.editor_factory()
+    article.refresh_from_db()
+    article.dek = "A colleague's dek"
+    services.article_save(article=article, by=colleague)
+    assert "Your autosave" not in client.get(change_url(article)).content.decode()
+
+
+def test_an_autosave_can_be_discarded_from_its_offer(client, editor):
+    article = factories.article_create(by=editor)
+    client.force_login(editor)
+    client.post(autosave_url(article), typed(article, body="<p>Not wanted.</p>"))
+    page = lxml_html.fromstring(client.get(change_url(article)).content)
+    (discard,) = page.cssselect("form.autosave-discard")
+    token = discard.cssselect("[name=csrfmiddlewaretoken]")[0].get("value")
+    response = client.post(discard.get("action"), {"csrfmiddlewaretoken": token}, follow=True)
+    assert "Your autosave of this story was discarded." in response.content.decode()
+    assert not ArticleAutosave.objects.exists()
+    assert client.get(discard.get("action")).status_code == 405
