@@ -333,31 +333,28 @@ class ArticleAdminForm(forms.ModelForm):
         made knowingly, and replaces theirs. A form that does not say which version it was
         opened on is refused too: saving it would replace whatever is stored unseen."""
         if version is None:
-            self.add_error(
-                None,
-                _(
-                    "This form does not say which version of the story it was opened on. "
-                    "Reload the page and make the change again."
-                ),
-            )
+            stored = Article.objects.values_list("version", flat=True).get(pk=self.instance.pk)
+            self._refuse(_("This form did not say which version it was opened on."), stored)
             return
         self.instance.version = version
         conflict = article_conflict(article_id=self.instance.pk, base_version=version)
-        if conflict is None:
-            return
+        if conflict is not None:
+            self._refuse(str(conflict), conflict.version)
+
+    def _refuse(self, why: str, stored_version: int) -> None:
         change_url = reverse("admin:articles_article_change", args=[self.instance.pk])
         self.add_error(
             None,
             format_html(
                 '{} <a href="{}" target="_blank" rel="noopener">{}</a> {}',
-                str(conflict),
+                why,
                 change_url,
-                _("Open their version in a new tab"),
-                _("to compare; your text is still below. Saving again replaces theirs."),
+                _("Open the stored version in a new tab"),
+                _("to compare; your text is still below. Saving again replaces it."),
             ),
         )
         self.data = self.data.copy()
-        self.data["base_version"] = conflict.version
+        self.data["base_version"] = stored_version
 
 
 @admin.register(Article)
