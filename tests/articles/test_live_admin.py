@@ -7,10 +7,11 @@ from django.urls import reverse
 from lxml import html as lxml_html
 
 from alerts.models import Alert
+from articles import live_services
 from articles.models import LiveCoverage, LiveUpdate, WorkflowEvent
 from tests import factories
 from tests.alerts.conftest import subscribers_bulk
-from tests.articles.live_data import live_story, update_post
+from tests.articles.live_data import committed, live_story, update_post
 
 pytestmark = pytest.mark.django_db
 State = LiveUpdate.State
@@ -113,6 +114,19 @@ def test_an_update_is_edited_in_the_same_form_and_keeps_its_revisions(client, st
     assert update.headline == "Ferries resume at 7"
     page = client.get(change_url(story)).content.decode()
     assert "2 revisions" in page
+
+
+def test_an_editor_corrects_an_update_after_the_coverage_ended(client, story, editor):
+    update = update_post(story, by=editor, n=1)
+    committed(lambda: live_services.live_end(coverage=story.live_coverage, by=editor))
+    client.force_login(editor)
+    page = client.get(change_url(story), {"live_update": update.pk}).content.decode()
+    (form,) = lxml_html.fromstring(page).cssselect("form[data-live-desk-form]")
+    assert form.get("action") == update_url(story, update)
+    assert "New update" not in page  # nothing new is posted to a finished story
+    client.post(update_url(story, update), update_data(headline="Corrected after the end"))
+    update.refresh_from_db()
+    assert update.headline == "Corrected after the end"
 
 
 def test_a_form_with_errors_comes_back_as_typed(client, story, editor):
