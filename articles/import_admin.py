@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from articles.importers.jobs import import_job_create, import_job_retry
 from articles.models import ImportJob
 
+ACTIVE = (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+
 
 class ImportUploadForm(forms.Form):
     source = forms.ChoiceField(
@@ -123,9 +125,12 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         job = self.get_object(request, object_id)
+        # Judged once: a job can turn stalled between two looks during one render.
+        stalled = job is not None and job.is_stalled
         extra = {
             "job": job,
-            "under_way": job is not None and job.is_active,
+            "stalled": stalled,
+            "under_way": job is not None and not stalled and job.state in ACTIVE,
             "may_retry": job is not None and job.may_retry and self.has_add_permission(request),
         }
         extra_context = {**(extra_context or {}), **extra}

@@ -6,14 +6,20 @@ unless every address is public (`address_refusal`), and connects to the address 
 with the name only in the Host header and the TLS handshake: a DNS answer that changes
 between check and connect changes nothing. Every redirect is a new fetch, checked the same
 way. Only http and https, at most `IMAGE_MAX_BYTES`, and one deadline for the whole fetch,
-redirects and a slow trickle of bytes included. `IMPORT_FETCH_ALLOWED_NETWORKS` opens
-chosen networks (an old site's media host on the intranet); nothing else is opened.
+redirects and a slow trickle of bytes included: a watchdog shuts the socket when it passes,
+whatever the fetch is waiting for (the connection, the TLS handshake, the headers, which
+http.client caps at 100 lines of 64 KiB, or the body). An address that cannot be read (a
+port out of range, a host name no DNS can carry) is refused like any other.
+`IMPORT_FETCH_ALLOWED_NETWORKS` opens chosen networks (an old site's media host on the
+intranet); nothing else is opened.
 """
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
 
@@ -47,7 +53,7 @@ class SystemResolver:
     def forward(self, host: str) -> set[str]:
         try:
             return {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
-        except OSError:
+        except (OSError, UnicodeError):  # UnicodeError: a name the DNS cannot carry
             return set()
 
 
@@ -117,17 +123,36 @@ def _addresses(host: str, resolver) -> list[str]:
 class _Pinned:
     """Connects to the address given, whatever the host's name resolves to now, and keeps
     the socket (http.client lets go of it once a response that ends with the connection
-    has begun) so that each read can be given what is left of the deadline."""
+    has begun) so that the watchdog can shut it and each read be given what is left."""
 
-    def __init__(self, host, port, *, address, timeout, **options):
-        super().__init__(host, port, timeout=timeout, **options)
+    def __init__(self, host, port, *, address, deadline, **options):
+        super().__init__(host, port, timeout=_remaining(deadline), **options)
         self.address = address
         self.socket = None
+        self.expired = False
+        self.watchdog = threading.Timer(_remaining(deadline), self.cut)
+        self.watchdog.daemon = True
+        self.watchdog.start()
 
     def connect(self):
-        self.sock = self.socket = self.wrap(
-            socket.create_connection((self.address, self.port), self.timeout)
-        )
+        raw = socket.create_connection((self.address, self.port), self.timeout)
+        self.socket = raw
+        if self.expired:
+            raise TimeoutError
+        self.sock = self.socket = self.wrap(raw)
+
+    def cut(self):
+        """The deadline passed: wake whatever read or handshake waits on the socket. The
+        plain socket's shutdown, also under TLS, whose own would unset its state under the
+        reading thread."""
+        self.expired = True
+        if self.socket is not None:
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(self.socket, socket.SHUT_RDWR)
+
+    def close(self):
+        self.watchdog.cancel()
+        super().close()
 
 
 class _PinnedHTTP(_Pinned, http.client.HTTPConnection):
@@ -138,19 +163,23 @@ class _PinnedHTTP(_Pinned, http.client.HTTPConnection):
 class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
     """The certificate is checked against the host's name, as for any https request."""
 
-    def __init__(self, host, port, *, address, timeout):
+    def __init__(self, host, port, *, address, deadline):
         super().__init__(
-            host, port, address=address, timeout=timeout, context=ssl.create_default_context()
+            host, port, address=address, deadline=deadline, context=ssl.create_default_context()
         )
 
     def wrap(self, sock):
         return self._context.wrap_socket(sock, server_hostname=self.host)
 
 
+def _too_long() -> FetchFailed:
+    return FetchFailed(_("it took longer than %d s") % settings.IMPORT_FETCH_TIMEOUT_SECONDS)
+
+
 def _remaining(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchFailed(_("it took longer than %d s") % settings.IMPORT_FETCH_TIMEOUT_SECONDS)
+        raise _too_long()
     return left
 
 
@@ -159,14 +188,16 @@ def _get(parts: urllib.parse.SplitResult, address: str, deadline: float):
     secure = parts.scheme == "https"
     connection_class = _PinnedHTTPS if secure else _PinnedHTTP
     port = parts.port or (443 if secure else 80)
-    connection = connection_class(
-        parts.hostname, port, address=address, timeout=_remaining(deadline)
-    )
+    connection = connection_class(parts.hostname, port, address=address, deadline=deadline)
     target = parts.path or "/"
     if parts.query:
         target += f"?{parts.query}"
-    connection.request("GET", target, headers={"User-Agent": "Newsroom importer"})
-    return connection, connection.getresponse()
+    try:
+        connection.request("GET", target, headers={"User-Agent": "Newsroom importer"})
+        return connection, connection.getresponse()
+    except BaseException:
+        connection.close()
+        raise
 
 
 def _body(connection, response, deadline: float, limit: int) -> bytes:
@@ -193,7 +224,24 @@ def _connected(parts, addresses, deadline):
             return _get(parts, address, deadline)
         except (OSError, http.client.HTTPException) as failure:
             error = failure
+        if time.monotonic() >= deadline:
+            raise _too_long() from error
     raise FetchFailed(_("its host did not answer")) from error
+
+
+def _split(url: str) -> urllib.parse.SplitResult:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (read for its check: a port out of range or not a number)
+    except ValueError as error:
+        raise FetchRefused(_("not a valid address")) from error
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchRefused(_("not an http or https address"))
+    try:
+        parts.hostname.encode("idna")
+    except UnicodeError as error:
+        raise FetchRefused(_("not a valid host name")) from error
+    return parts
 
 
 def picture_fetch(url: str, *, resolver=None) -> bytes:
@@ -202,9 +250,7 @@ def picture_fetch(url: str, *, resolver=None) -> bytes:
     resolver = resolver or import_string(settings.IMPORT_FETCH_RESOLVER)()
     deadline = time.monotonic() + settings.IMPORT_FETCH_TIMEOUT_SECONDS
     for _redirect in range(MAX_REDIRECTS + 1):
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchRefused(_("not an http or https address"))
+        parts = _split(url)
         connection, response = _connected(parts, _addresses(parts.hostname, resolver), deadline)
         try:
             if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
@@ -214,6 +260,8 @@ def picture_fetch(url: str, *, resolver=None) -> bytes:
                 raise FetchRefused(_("the address answered %d") % response.status)
             return _body(connection, response, deadline, settings.IMAGE_MAX_BYTES)
         except (OSError, http.client.HTTPException) as error:
+            if connection.expired:
+                raise _too_long() from error
             raise FetchFailed(_("its host did not finish answering")) from error
         finally:
             connection.close()

@@ -33,18 +33,22 @@ class MediaSource:
 
     def fetch(self, url: str) -> ContentFile:
         """The picture, checked and cleaned like an upload; raises MediaMissing."""
-        data = self._from_folder(url)
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError as error:  # "http://[x/" and the like
+            raise MediaMissing(_("not a valid address")) from error
+        data = self._from_folder(parts)
         if data is None:
-            data = self._from_url(url)
+            data = self._from_url(url, parts)
         try:
             return image_prepare_upload(ContentFile(data, name="import"))
         except ValidationError as invalid:
             raise MediaMissing(" ".join(invalid.messages)) from invalid
 
-    def _from_folder(self, url: str) -> bytes | None:
+    def _from_folder(self, parts: urllib.parse.SplitResult) -> bytes | None:
         if self.folder is None:
             return None
-        path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+        path = urllib.parse.unquote(parts.path)
         for root in MEDIA_ROOTS:
             if root in path:
                 path = path.split(root, 1)[1]
@@ -56,8 +60,7 @@ class MediaSource:
             raise MediaMissing(_("larger than an upload may be"))
         return candidate.read_bytes()
 
-    def _from_url(self, url: str) -> bytes:
-        parts = urllib.parse.urlsplit(url)
+    def _from_url(self, url: str, parts: urllib.parse.SplitResult) -> bytes:
         if not self.fetch_urls or parts.scheme not in ("http", "https") or not parts.hostname:
             raise MediaMissing(_("not in the media folder"))
         if parts.netloc in self.dead_hosts:

@@ -292,6 +292,12 @@ class Importer:
         if not pending:
             return
         with transaction.atomic():
+            pending = self._unchanged_meanwhile(pending)
+            if not pending:
+                return
+            # The lists the updated stories are in before the write, as article_save does:
+            # an imported change of section, tags or status takes them off those too.
+            shown_in = stories_scopes([s.existing.pk for s in pending if s.existing], front=True)
             articles = [self._article_fill(story) for story in pending]
             new = [article for article in articles if article.pk is None]
             updated = [article for article in articles if article.pk is not None]
@@ -320,7 +326,7 @@ class Importer:
             # has nothing stored under it yet.
             body_images_sync(articles)
             article_search_document_refresh(written)
-            self._scopes |= stories_scopes(written, front=True) - {
+            self._scopes |= shown_in | stories_scopes(written, front=True) - {
                 story_scope(article.pk) for article in new
             }
             WorkflowEvent.objects.bulk_create(
@@ -328,8 +334,28 @@ class Importer:
                 for article in new
             )
         self._written = True
-        if time.monotonic() - self._scopes_moved >= SCOPES_SECONDS:
+        # New stories may join the lists a moment late; a story changed or taken down is
+        # changed on every page at once, whatever the import does next.
+        if updated or time.monotonic() - self._scopes_moved >= SCOPES_SECONDS:
             self._scopes_move()
+
+    def _unchanged_meanwhile(self, pending: list["_Pending"]) -> list["_Pending"]:
+        """Locks the stories this batch updates. One saved in the newsroom since it was read
+        (while the batch's pictures were fetched) is left as it now is, like a story edited
+        here before the import; its row stays locked until the batch commits, so no save
+        comes between the check and the write."""
+        ids = [story.existing.pk for story in pending if story.existing]
+        versions = dict(
+            Article.objects.select_for_update().filter(pk__in=ids).values_list("pk", "version")
+        )
+        kept = []
+        for story in pending:
+            if story.existing and versions.get(story.existing.pk) != story.existing.version:
+                self.report.updated["stories"] -= 1
+                self.report.left.append(story.item.label)
+            else:
+                kept.append(story)
+        return kept
 
     def _scopes_move(self) -> None:
         """Move the scopes of what was written since the last move, all at once: a batch's
@@ -553,6 +579,7 @@ class Importer:
             return self._pictures[picture.url]
         image = Image.objects.filter(import_source=picture.url[:500]).first()
         if image is None:
+            self.beat()  # a fetch may take its whole deadline: the job is not stuck
             try:
                 prepared = self.media.fetch(picture.url)
             except MediaMissing as missing:

@@ -129,7 +129,10 @@ def _date(gmt: str, local: str) -> datetime | None:
 
 
 def _address(link: str) -> tuple[str, str] | None:
-    parts = urllib.parse.urlsplit(link)
+    try:
+        parts = urllib.parse.urlsplit(link)
+    except ValueError:  # no address a reader could have kept
+        return None
     if not parts.path and not parts.query:
         return None
     address = (parts.path or "/", parts.query)

@@ -4,6 +4,7 @@ site's media host (allowed by `IMPORT_FETCH_ALLOWED_NETWORKS` where a test says 
 DNS is the injected one."""
 
 import http.server
+import socket
 import ssl
 import subprocess
 import threading
@@ -250,3 +251,64 @@ def test_https_is_fetched_from_the_checked_address_with_the_name_s_certificate(
     trusting = ssl.create_default_context(cafile=str(cert))
     monkeypatch.setattr(fetch.ssl, "create_default_context", lambda: trusting)
     assert picture_fetch(f"{base}/a.png") == PICTURE  # checked against media.example
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://media.example:99999/a.png",  # a port out of range
+        "http://media.example:eighty/a.png",
+        f"http://{'a' * 64}.example/a.png",  # a label longer than DNS carries
+        "http://media..example/a.png",  # an empty label
+        "http://[x/a.png",
+    ],
+)
+def test_an_address_that_cannot_be_read_is_refused_and_reported(settings, url):
+    settings.IMPORT_FETCH_RESOLVER = "articles.importers.fetch.SystemResolver"
+    with pytest.raises(FetchRefused, match="not a valid"):
+        picture_fetch(url)
+    with pytest.raises(MediaMissing, match="not a valid"):
+        MediaSource().fetch(url)
+
+
+def test_the_system_resolver_finds_nothing_for_a_name_dns_cannot_carry():
+    assert fetch.SystemResolver().forward(f"{'a' * 64}.example") == set()
+
+
+@pytest.fixture
+def trickling_host(settings):
+    """A host that sends its headers a byte at a time, each well within a read's timeout,
+    and would complete a good answer after 8 s; `cut` is set when the fetcher hangs up
+    before that."""
+    settings.IMPORT_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.IMPORT_FETCH_RESOLVER = "tests.fake_dns.MediaDNS"
+    listener = socket.create_server(("127.0.0.1", 0))
+    answer = b"HTTP/1.0 200 OK\r\nX-Slow: " + b"x" * 40 + b"\r\n"
+    answer += f"Content-Length: {len(PICTURE)}\r\n\r\n".encode()
+    cut = threading.Event()
+
+    def serve():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(4096)
+            try:
+                for byte in answer:
+                    connection.sendall(bytes([byte]))
+                    time.sleep(8 / len(answer))
+                connection.sendall(PICTURE)
+            except OSError:
+                cut.set()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    yield f"http://{MEDIA_HOST}:{listener.getsockname()[1]}", server, cut
+    listener.close()
+
+
+def test_headers_trickled_past_the_deadline_are_cut(trickling_host, settings):
+    base, server, cut = trickling_host
+    settings.IMPORT_FETCH_TIMEOUT_SECONDS = 1
+    with pytest.raises(FetchFailed, match="took longer than 1 s"):
+        picture_fetch(f"{base}/a.png")
+    server.join(timeout=15)
+    assert cut.is_set()  # it hung up mid-headers, not once they were all read
