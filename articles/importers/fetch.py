@@ -28,6 +28,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 MAX_REDIRECTS = 5
+URL_SAFE = "/%:@!$&'()*+,;=?~[]"  # what a path or query keeps as it is; the rest is quoted
 CHUNK_BYTES = 64 * 1024
 # Cloud metadata services outside the ranges `is_global` already refuses (AWS's IPv6 one is
 # in fd00::/8, Alibaba's in the shared 100.64.0.0/10; both refused anyway, named here so a
@@ -135,11 +136,13 @@ class _Pinned:
         self.watchdog.start()
 
     def connect(self):
-        raw = socket.create_connection((self.address, self.port), self.timeout)
-        self.socket = raw
+        self.sock = self.socket = socket.create_connection((self.address, self.port), self.timeout)
         if self.expired:
             raise TimeoutError
-        self.sock = self.socket = self.wrap(raw)
+        self.sock = self.socket = self.secured(self.socket)
+
+    def secured(self, sock):
+        return sock
 
     def cut(self):
         """The deadline passed: wake whatever read or handshake waits on the socket. The
@@ -153,11 +156,12 @@ class _Pinned:
     def close(self):
         self.watchdog.cancel()
         super().close()
+        if self.socket is not None:  # http.client may have let go of it already
+            self.socket.close()
 
 
 class _PinnedHTTP(_Pinned, http.client.HTTPConnection):
-    def wrap(self, sock):
-        return sock
+    pass
 
 
 class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
@@ -168,8 +172,17 @@ class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
             host, port, address=address, deadline=deadline, context=ssl.create_default_context()
         )
 
-    def wrap(self, sock):
-        return self._context.wrap_socket(sock, server_hostname=self.host)
+    def secured(self, sock):
+        """The handshake runs once the watchdog can reach the TLS socket (wrapping detaches
+        the plain one), so that a slow handshake is cut at the deadline too."""
+        tls = self._context.wrap_socket(
+            sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.sock = self.socket = tls
+        if self.expired:
+            raise TimeoutError
+        tls.do_handshake()
+        return tls
 
 
 def _too_long() -> FetchFailed:
@@ -189,9 +202,10 @@ def _get(parts: urllib.parse.SplitResult, address: str, deadline: float):
     connection_class = _PinnedHTTPS if secure else _PinnedHTTP
     port = parts.port or (443 if secure else 80)
     connection = connection_class(parts.hostname, port, address=address, deadline=deadline)
-    target = parts.path or "/"
+    # As a browser sends it: exports keep file names in UTF-8 and with spaces.
+    target = urllib.parse.quote(parts.path or "/", safe=URL_SAFE)
     if parts.query:
-        target += f"?{parts.query}"
+        target += "?" + urllib.parse.quote(parts.query, safe=URL_SAFE)
     try:
         connection.request("GET", target, headers={"User-Agent": "Newsroom importer"})
         return connection, connection.getresponse()
@@ -222,6 +236,8 @@ def _connected(parts, addresses, deadline):
     for address in addresses:
         try:
             return _get(parts, address, deadline)
+        except http.client.InvalidURL as invalid:  # this picture's fault, not its host's
+            raise FetchRefused(_("not a valid address")) from invalid
         except (OSError, http.client.HTTPException) as failure:
             error = failure
         if time.monotonic() >= deadline:

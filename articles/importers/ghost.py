@@ -45,9 +45,22 @@ def ghost_sniff(head: bytes) -> None:
         raise ImportFileError(_("This is not a Ghost export (no db[0].data.posts)."))
 
 
+def _without_nul(values: dict) -> dict:
+    """JSON may carry NUL characters, which no database text column takes."""
+    return {key: _nul_stripped(value) for key, value in values.items()}
+
+
+def _nul_stripped(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_nul_stripped(item) for item in value]
+    return value
+
+
 def _tables(path: Path) -> dict:
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(path.read_bytes(), object_hook=_without_nul)
     except (ValueError, UnicodeDecodeError) as error:
         raise ImportFileError(_("The file is not readable JSON: %s") % error) from error
     try:

@@ -53,12 +53,15 @@ class MediaSource:
             if root in path:
                 path = path.split(root, 1)[1]
                 break
-        candidate = (self.folder / path.lstrip("/")).resolve()
-        if not candidate.is_relative_to(self.folder) or not candidate.is_file():
+        try:
+            candidate = (self.folder / path.lstrip("/")).resolve()
+            if not candidate.is_relative_to(self.folder) or not candidate.is_file():
+                return None
+            if candidate.stat().st_size > settings.IMAGE_MAX_BYTES:
+                raise MediaMissing(_("larger than an upload may be"))
+            return candidate.read_bytes()
+        except (OSError, ValueError):  # a NUL byte, a name too long for the disk
             return None
-        if candidate.stat().st_size > settings.IMAGE_MAX_BYTES:
-            raise MediaMissing(_("larger than an upload may be"))
-        return candidate.read_bytes()
 
     def _from_url(self, url: str, parts: urllib.parse.SplitResult) -> bytes:
         if not self.fetch_urls or parts.scheme not in ("http", "https") or not parts.hostname:

@@ -340,22 +340,34 @@ class Importer:
             self._scopes_move()
 
     def _unchanged_meanwhile(self, pending: list["_Pending"]) -> list["_Pending"]:
-        """Locks the stories this batch updates. One saved in the newsroom since it was read
-        (while the batch's pictures were fetched) is left as it now is, like a story edited
-        here before the import; its row stays locked until the batch commits, so no save
-        comes between the check and the write."""
+        """Locks the stories this batch updates (in id order, as every locker here does) and
+        writes over the rows as they are now. One changed in the newsroom since it was read
+        (while the batch's pictures were fetched: an edit, an unpublish) is left as it now
+        is, like a story edited here before the import; its row stays locked until the batch
+        commits, so no save comes between this check and the write."""
         ids = [story.existing.pk for story in pending if story.existing]
-        versions = dict(
-            Article.objects.select_for_update().filter(pk__in=ids).values_list("pk", "version")
-        )
+        rows = Article.objects.select_for_update().order_by("pk").in_bulk(ids)
         kept = []
         for story in pending:
-            if story.existing and versions.get(story.existing.pk) != story.existing.version:
-                self.report.updated["stories"] -= 1
-                self.report.left.append(story.item.label)
-            else:
-                kept.append(story)
+            row = rows.get(story.existing.pk) if story.existing else None
+            if story.existing and (
+                row is None
+                or row.version != story.existing.version
+                or _local_hash(row) != row.import_local_hash
+            ):
+                self._left(story.item)
+                continue
+            if row is not None:
+                story.existing = row
+            kept.append(story)
         return kept
+
+    def _left(self, item: StoryItem) -> None:
+        """A story counted as updated turns out to be left alone: the report says so."""
+        self.report.updated["stories"] -= 1
+        self.report.updated += Counter()  # drops a count that fell to none
+        self.report.notes = [note for note in self.report.notes if note[0] != item.label]
+        self.report.left.append(item.label)
 
     def _scopes_move(self) -> None:
         """Move the scopes of what was written since the last move, all at once: a batch's

@@ -9,6 +9,7 @@ import ssl
 import subprocess
 import threading
 import time
+import urllib.parse
 
 import pytest
 
@@ -38,6 +39,8 @@ def media_host(settings):
                 self.send_response(302)
                 self.send_header("Location", self.path.removeprefix("/to/"))
                 self.end_headers()
+            elif urllib.parse.unquote(self.path) == "/été en mer.png":  # sent quoted
+                self._send(PICTURE)
             elif self.path == "/loop":
                 self.send_response(301)
                 self.send_header("Location", "/loop")
@@ -312,3 +315,22 @@ def test_headers_trickled_past_the_deadline_are_cut(trickling_host, settings):
         picture_fetch(f"{base}/a.png")
     server.join(timeout=15)
     assert cut.is_set()  # it hung up mid-headers, not once they were all read
+
+
+def test_a_file_name_in_utf_8_or_with_spaces_is_fetched_and_a_bad_one_spares_its_host(
+    media_host,
+):
+    base, _seen = media_host
+    assert picture_fetch(f"{base}/été en mer.png") == PICTURE
+    source = MediaSource()
+    with pytest.raises(MediaMissing, match="answered 404"):
+        source.fetch(f"{base}/a\x01b.png")
+    assert source.dead_hosts == set()
+    assert source.fetch(f"{base}/a.png").name.endswith(".png")
+
+
+def test_a_hostile_path_into_the_media_folder_is_missing_not_a_crash(media_dir):
+    source = MediaSource(folder=media_dir, fetch_urls=False)
+    for name in ("a%00b.png", "x" * 300 + ".png"):
+        with pytest.raises(MediaMissing):
+            source.fetch(f"https://old.example/wp-content/uploads/{name}")

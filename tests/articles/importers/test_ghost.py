@@ -127,3 +127,16 @@ def test_a_newer_export_updates_an_imported_page(imported, run_import, tmp_path)
     report = run_import("import_ghost", newer)
     assert "Updated: 1 pages" in report
     assert "in a barn" in NewsroomPage.objects.get(import_key="ghost:p8").body
+
+
+def test_nul_characters_in_the_export_are_dropped_not_a_crash(
+    db, ghost_media, run_import, tmp_path
+):
+    export = tmp_path / "ghost.json"
+    text = EXPORT.read_text()
+    text = text.replace('"Late again"', '"Late\\u0000 again"')
+    text = text.replace("2021/05/lead.png", "2021/05/lead\\u0000.png")
+    export.write_text(text)
+    report = run_import("import_ghost", export, "--media-dir", str(ghost_media))
+    assert "Created:" in report
+    assert story("late-again").headline == "Late again"

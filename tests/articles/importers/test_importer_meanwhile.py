@@ -72,38 +72,52 @@ def test_a_story_the_import_takes_down_or_moves_leaves_the_pages_at_once(importe
     assert Article.objects.get(pk=imported.pk).status == Status.DRAFT
 
 
-class SavedMeanwhile(MediaSource):
-    """The old site's media host, slow enough that an editor saves the story meanwhile."""
+def desk_edit(article, editor):
+    article.headline = "Ferry news, as the desk has it"
+    services.article_save(article=article, by=editor)
 
-    def __init__(self, editor, log):
+
+def desk_unpublish(article, editor):
+    services.article_unpublish(article=article, by=editor)
+
+
+class ChangedMeanwhile(MediaSource):
+    """The old site's media host, slow enough that the desk changes the story meanwhile."""
+
+    def __init__(self, log, change=None, editor=None):
         super().__init__(fetch_urls=False)
-        self.editor, self.log = editor, log
+        self.log, self.change, self.editor = log, change, editor
 
     def fetch(self, url):
         self.log.append("fetch")
-        if self.editor:
-            article = Article.objects.get(import_key="wordpress:7")
-            article.headline = "Ferry news, as the desk has it"
-            services.article_save(article=article, by=self.editor)
+        if self.change:
+            self.change(Article.objects.get(import_key="wordpress:7"), self.editor)
         return image_prepare_upload(ContentFile(picture_bytes((40, 30)), name="import"))
 
 
-def test_a_save_made_while_the_import_fetched_pictures_is_kept(imported, editor, monkeypatch):
-    log = []
-    importer = Importer(media=SavedMeanwhile(editor, log))
+@pytest.mark.parametrize("change", [desk_edit, desk_unpublish])
+def test_a_change_made_while_the_import_fetched_pictures_is_kept(
+    imported, editor, monkeypatch, change
+):
+    made = Article.objects.get(pk=imported.pk)
+    importer = Importer(media=ChangedMeanwhile([], change, editor))
     lead = Picture(url="https://old.example/ferry.png", alt="The ferry")
     written_now(importer, item(body="<p>Newer text.</p>", lead=lead), monkeypatch)
     stored = Article.objects.get(pk=imported.pk)
-    assert stored.headline == "Ferry news, as the desk has it"
     assert "Newer text" not in stored.body
+    if change is desk_edit:
+        assert stored.headline == "Ferry news, as the desk has it"
+    else:
+        assert stored.status != made.status == Status.PUBLISHED
     report = importer.finish()
-    assert report.left == ["post 7 “Ferry news”"] and not report.updated["stories"]
+    assert report.left == ["post 7 “Ferry news”"]
+    assert "Updated: none" in "\n".join(report.lines())
 
 
 def test_the_job_shows_signs_of_life_before_each_picture(imported, monkeypatch):
     log = []
     importer = Importer(
-        media=SavedMeanwhile(None, log), on_progress=lambda done, total: log.append("beat")
+        media=ChangedMeanwhile(log), on_progress=lambda done, total: log.append("beat")
     )
     pictures = "".join(
         f'<p><img src="https://old.example/{n}.png" alt="p{n}"></p>' for n in range(3)
