@@ -1,3 +1,4 @@
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -7,7 +8,7 @@ from allauth.core.ratelimit import respond_429
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from accounts.known_devices import address_digest, device_remember, known_digests
+from accounts.known_devices import device_known, device_remember
 from newsroom import mail_caps, ratelimit
 from newsroom.client import client_address, client_key
 from newsroom.links import absolute_url, site_url_rebased
@@ -18,7 +19,8 @@ def _login(credentials) -> str:
 
 
 def _address_limit_name(credentials) -> str:
-    return "login_failed:address:" + address_digest(_login(credentials))
+    login = _login(credentials).strip().lower()
+    return "login_failed:address:" + hashlib.sha256(login.encode()).hexdigest()
 
 
 class ReaderAccountAdapter(DefaultAccountAdapter):
@@ -64,7 +66,7 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
                 raise ImmediateHttpResponse(respond_429(request)) from error
             raise
         self._address_limit = None
-        if address_digest(_login(credentials)) in known_digests(request):
+        if device_known(request, _login(credentials)):
             return
         self._address_limit = _address_limit_name(credentials)
         limit, window = settings.ACCOUNTS_LOGIN_FAILED_PER_ADDRESS
@@ -82,8 +84,7 @@ class ReaderAccountAdapter(DefaultAccountAdapter):
     def post_login(self, request, user, **kwargs):
         """Signed in, by password or emailed code: this browser is now one of the owner's."""
         response = super().post_login(request, user, **kwargs)
-        if user.email:
-            device_remember(request, response, user.email)
+        device_remember(request, response, user)
         return response
 
     def _delete_login_attempts_cached_email(self, request, **credentials):
