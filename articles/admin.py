@@ -333,8 +333,10 @@ class ArticleAdminForm(forms.ModelForm):
         made knowingly, and replaces theirs. A form that does not say which version it was
         opened on is refused too: saving it would replace whatever is stored unseen."""
         if version is None:
-            stored = Article.objects.values_list("version", flat=True).get(pk=self.instance.pk)
-            self._refuse(_("This form did not say which version it was opened on."), stored)
+            stored = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            if not stored:
+                raise forms.ValidationError(_("This story no longer exists."))
+            self._refuse(_("This form did not say which version it was opened on."), stored[0])
             return
         self.instance.version = version
         conflict = article_conflict(article_id=self.instance.pk, base_version=version)

@@ -26,7 +26,7 @@ def autosave_view(request, pk):
     except ValueError:
         base_version = -1
     if not 0 < base_version <= VERSION_MAX:
-        return JsonResponse({"error": "base_version"}, status=400)
+        return _version_unknown()
     try:
         autosave = services.article_autosave(
             article_id=pk, by=request.user, fields=request.POST, base_version=base_version
@@ -34,11 +34,16 @@ def autosave_view(request, pk):
     except PermissionDenied as refused:
         return JsonResponse({"text": str(refused)}, status=403)
     except ValidationError:
-        return JsonResponse({"error": "base_version"}, status=400)
+        return _version_unknown()
     if autosave is None:
         return JsonResponse({"text": _("Saved.")})
     when = time_format(localtime(autosave.saved_at), "TIME_FORMAT")
     return JsonResponse({"text": _("Autosaved at %(when)s (not saved yet).") % {"when": when}})
+
+
+def _version_unknown() -> JsonResponse:
+    text = _("Not autosaved: this form's version of the story is unknown. Reload the page.")
+    return JsonResponse({"error": "base_version", "text": text}, status=400)
 
 
 def autosave_discard_view(request, pk):

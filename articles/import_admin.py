@@ -131,7 +131,9 @@ class ImportJobAdmin(admin.ModelAdmin):
             "job": job,
             "stalled": stalled,
             "under_way": job is not None and not stalled and job.state in ACTIVE,
-            "may_retry": job is not None and job.may_retry and self.has_add_permission(request),
+            "may_retry": job is not None
+            and (stalled or job.state == ImportJob.State.FAILED)
+            and self.has_add_permission(request),
         }
         extra_context = {**(extra_context or {}), **extra}
         return super().change_view(request, object_id, form_url, extra_context)

@@ -106,21 +106,24 @@ def article_autosave(
     """Keep what `by` is typing in the story's one autosave slot of theirs: no revision, no
     publication, no page or list moved. The same people as article_save's may do it: staff
     who may change stories, and writers only on their own stories before they go out. None
-    when the autosave left before a save of theirs it is older than (a late request), which
-    must not fill the slot that save emptied."""
+    when a save since holds exactly this text (the request left before that save and came
+    after it), which must not fill the slot the save emptied; any other text is kept."""
     _require(by, "articles.change_article")
     if is_writer_only(by):
         _writers_story(article_id, by=by)
-    stored = Article.objects.filter(pk=article_id).values_list("version", flat=True).first()
+    # Locked as a save locks it: an autosave sent as Save was clicked waits for that save.
+    stored = Article.objects.select_for_update().filter(pk=article_id).first()
     if stored is None:
         raise PermissionDenied(_("This story no longer exists."))
-    if base_version > stored:
+    if base_version > stored.version:
         raise ValidationError(_("This story has no such version."))
-    if Article.history.filter(id=article_id, history_user=by, version__gt=base_version).exists():
-        return None  # sent before this person's own save, which holds what it typed
     kept = {name: str(fields.get(name, ""))[:AUTOSAVE_MAX_CHARS] for name in AUTOSAVED_FIELDS}
     # As a save stores it (full_clean sanitises once more), so that it compares with it.
     kept["body"] = Article._meta.get_field("body").clean(_body_clean(kept["body"]), None)
+    if base_version < stored.version and all(
+        getattr(stored, name) == value for name, value in kept.items()
+    ):
+        return None  # what a save since holds already: sent before it, arrived after
     autosave, _created = ArticleAutosave.objects.update_or_create(
         article_id=article_id,
         user=by,

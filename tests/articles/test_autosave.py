@@ -143,17 +143,20 @@ def test_an_autosave_with_a_version_no_story_has_is_a_clear_400(client, editor, 
     client.force_login(editor)
     response = client.post(autosave_url(article), typed(article) | {"base_version": version})
     assert response.status_code == 400
-    assert response.json() == {"error": "base_version"}
+    assert response.json()["error"] == "base_version"
+    assert "Reload the page" in response.json()["text"]
     assert not ArticleAutosave.objects.exists()
 
 
 def test_an_autosave_sent_before_the_writer_s_own_save_does_not_come_back(client, editor):
-    """It left the browser as they clicked Save and arrived after: their save holds it."""
+    """It left the browser as they clicked Save and arrived after: their save holds it. Text
+    the save does not hold (another tab, a form brought back by Back) is kept."""
     article = factories.article_create(by=editor)
     client.force_login(editor)
     data = form_data(article.section, slug=article.slug, body="<p>Typed.</p>", base_version=1)
     assert client.post(change_url(article), data).status_code == 302
-    late = client.post(autosave_url(article), typed(article, body="<p>Typed.</p>"))
+    sent = {name: data[name] for name in services.AUTOSAVED_FIELDS} | {"base_version": 1}
+    late = client.post(autosave_url(article), sent)
     assert late.status_code == 200 and late.json()["text"] == "Saved."
     assert not ArticleAutosave.objects.exists()
     colleague = factories.editor_factory()
@@ -161,6 +164,10 @@ def test_an_autosave_sent_before_the_writer_s_own_save_does_not_come_back(client
     article.dek = "A colleague's dek"
     services.article_save(article=article, by=colleague)
     assert "Your autosave" not in client.get(change_url(article)).content.decode()
+
+    other_tab = sent | {"body": "<p>Typed in another tab.</p>"}
+    assert "Autosaved at" in client.post(autosave_url(article), other_tab).json()["text"]
+    assert "Your autosave of this story" in client.get(change_url(article)).content.decode()
 
 
 def test_an_autosave_can_be_discarded_from_its_offer(client, editor):
