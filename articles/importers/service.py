@@ -492,6 +492,13 @@ class Importer:
             return
         found = self._body_pictures(item.label, item.body, item.title)
         with transaction.atomic():
+            if page is not None:
+                # Edited here while its pictures were fetched: left as saved, as a story is.
+                page = NewsroomPage.objects.select_for_update().filter(pk=page.pk).first()
+                if page is None or _local_hash(page) != page.import_local_hash:
+                    self.report.updated["pages"] -= 1
+                    self.report.left.append(item.label)
+                    return
             page = page or NewsroomPage(import_key=item.key, slug=item.slug, in_footer=False)
             page.title = item.title[:120]
             page.summary = item.summary[:300]

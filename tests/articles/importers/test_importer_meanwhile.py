@@ -1,17 +1,19 @@
 """What an import does while the newsroom works: a story it changes or takes down changes
-on every page at once, a save made here while its pictures were fetched is kept, and the
+on every page at once, a change made here while its pictures were fetched is kept, and the
 job shows signs of life before every picture it fetches."""
+
+from dataclasses import replace
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from articles import services
+from articles import curation, services
 from articles.images import image_prepare_upload
 from articles.importers import service
 from articles.importers.media import MediaSource
-from articles.importers.service import Importer, Picture, StoryItem, Term
-from articles.models import Article, Status
+from articles.importers.service import Importer, PageItem, Picture, StoryItem, Term
+from articles.models import Article, NewsroomPage, Status
 from articles.scopes import story_scope
 from newsroom.page_cache import scopes_versions
 from tests import factories
@@ -72,52 +74,78 @@ def test_a_story_the_import_takes_down_or_moves_leaves_the_pages_at_once(importe
     assert Article.objects.get(pk=imported.pk).status == Status.DRAFT
 
 
-def desk_edit(article, editor):
-    article.headline = "Ferry news, as the desk has it"
-    services.article_save(article=article, by=editor)
-
-
-def desk_unpublish(article, editor):
-    services.article_unpublish(article=article, by=editor)
-
-
 class ChangedMeanwhile(MediaSource):
     """The old site's media host, slow enough that the desk changes the story meanwhile."""
 
-    def __init__(self, log, change=None, editor=None):
+    def __init__(self, change, log):
         super().__init__(fetch_urls=False)
-        self.log, self.change, self.editor = log, change, editor
+        self.change, self.log = change, log
 
     def fetch(self, url):
         self.log.append("fetch")
         if self.change:
-            self.change(Article.objects.get(import_key="wordpress:7"), self.editor)
+            self.change()
         return image_prepare_upload(ContentFile(picture_bytes((40, 30)), name="import"))
 
 
-@pytest.mark.parametrize("change", [desk_edit, desk_unpublish])
+def the_story() -> Article:
+    return Article.objects.get(import_key="wordpress:7")
+
+
+def saved(editor):
+    def change():
+        article = the_story()
+        article.headline = "Ferry news, as the desk has it"
+        services.article_save(article=article, by=editor)
+
+    return change
+
+
+def unpublished(editor):
+    """A workflow step, which moves no version."""
+    return lambda: services.article_unpublish(article=the_story(), by=editor)
+
+
+@pytest.mark.parametrize(
+    ("change", "kept"),
+    [
+        (saved, {"headline": "Ferry news, as the desk has it", "status": Status.PUBLISHED}),
+        (unpublished, {"headline": "Ferry news", "status": Status.UNPUBLISHED}),
+    ],
+)
 def test_a_change_made_while_the_import_fetched_pictures_is_kept(
-    imported, editor, monkeypatch, change
+    imported, editor, monkeypatch, change, kept
 ):
-    made = Article.objects.get(pk=imported.pk)
-    importer = Importer(media=ChangedMeanwhile([], change, editor))
+    importer = Importer(media=ChangedMeanwhile(change(editor), []))
     lead = Picture(url="https://old.example/ferry.png", alt="The ferry")
     written_now(importer, item(body="<p>Newer text.</p>", lead=lead), monkeypatch)
     stored = Article.objects.get(pk=imported.pk)
+    assert {"headline": stored.headline, "status": stored.status} == kept
     assert "Newer text" not in stored.body
-    if change is desk_edit:
-        assert stored.headline == "Ferry news, as the desk has it"
-    else:
-        assert stored.status != made.status == Status.PUBLISHED
     report = importer.finish()
-    assert report.left == ["post 7 “Ferry news”"]
-    assert "Updated: none" in "\n".join(report.lines())
+    assert report.left == ["post 7 “Ferry news”"] and not report.updated["stories"]
+
+
+def test_an_update_keeps_what_the_desk_changed_meanwhile_outside_the_import(
+    imported, editor, monkeypatch
+):
+    """A preview link revoked while the batch's pictures were fetched stays revoked."""
+    Article.objects.filter(pk=imported.pk).update(preview_token="shared-before")
+
+    def revoke():
+        services.article_preview_revoke(article=the_story(), by=editor)
+
+    importer = Importer(media=ChangedMeanwhile(revoke, []))
+    lead = Picture(url="https://old.example/ferry.png", alt="The ferry")
+    written_now(importer, item(body="<p>Newer text.</p>", lead=lead), monkeypatch)
+    stored = Article.objects.get(pk=imported.pk)
+    assert "Newer text" in stored.body and stored.preview_token == ""
 
 
 def test_the_job_shows_signs_of_life_before_each_picture(imported, monkeypatch):
     log = []
     importer = Importer(
-        media=ChangedMeanwhile(log), on_progress=lambda done, total: log.append("beat")
+        media=ChangedMeanwhile(None, log), on_progress=lambda done, total: log.append("beat")
     )
     pictures = "".join(
         f'<p><img src="https://old.example/{n}.png" alt="p{n}"></p>' for n in range(3)
@@ -125,3 +153,27 @@ def test_the_job_shows_signs_of_life_before_each_picture(imported, monkeypatch):
     written_now(importer, item(body=pictures), monkeypatch)
     assert log.count("fetch") == 3
     assert all(log[n - 1] == "beat" for n, entry in enumerate(log) if entry == "fetch")
+
+
+def test_a_page_edited_while_the_import_fetched_its_pictures_is_kept(monkeypatch):
+    page = PageItem(
+        key="wordpress:30",
+        label="page 30 “About us”",
+        title="About us",
+        slug="who-we-are",
+        body="<p>We are a small newsroom.</p>",
+    )
+    committed(lambda: Importer(media=MediaSource(fetch_urls=False)).page(page))
+
+    def edit():
+        own = NewsroomPage.objects.get(import_key="wordpress:30")
+        own.title = "About the newsroom"
+        curation.newsroom_page_save(page=own)
+
+    importer = Importer(media=ChangedMeanwhile(edit, []))
+    picture = '<p><img src="https://old.example/team.png" alt="The team"></p>'
+    committed(lambda: importer.page(replace(page, body=f"<p>Newer text.</p>{picture}")))
+    stored = NewsroomPage.objects.get(import_key="wordpress:30")
+    assert stored.title == "About the newsroom" and "Newer text" not in stored.body
+    report = importer.finish()
+    assert report.left == ["page 30 “About us”"] and not report.updated["pages"]
