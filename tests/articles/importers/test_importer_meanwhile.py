@@ -177,3 +177,26 @@ def test_a_page_edited_while_the_import_fetched_its_pictures_is_kept(monkeypatch
     assert stored.title == "About the newsroom" and "Newer text" not in stored.body
     report = importer.finish()
     assert report.left == ["page 30 “About us”"] and not report.updated["pages"]
+
+
+UNREADABLE = [
+    "http://old.example:99999/a.png",
+    f"http://{'a' * 64}.example/b.png",
+    "http://[x/c.png",
+]
+
+
+def test_a_story_whose_pictures_have_unreadable_addresses_comes_in_without_them(settings):
+    settings.IMPORT_FETCH_RESOLVER = "articles.importers.fetch.SystemResolver"
+    importer = Importer(media=MediaSource())
+    body = "".join(
+        f'<p>Text {n}.</p><p><img src="{url}" alt="p"></p>' for n, url in enumerate(UNREADABLE)
+    )
+    story = item(key="wordpress:8", slug="harbour-day", body=body, lead=Picture(url=UNREADABLE[2]))
+    committed(lambda: importer.story(story))
+    report = importer.finish()
+    article = Article.objects.get(import_key="wordpress:8")
+    assert article.lead_image is None and "Text 2." in article.body
+    assert sorted(
+        url for _label, url, why in report.media_missing if "not a valid" in why
+    ) == sorted(UNREADABLE)
