@@ -38,11 +38,14 @@ and the entries written longest ago, the stale versions', go first.
 """
 
 import contextlib
+import functools
 import hashlib
+import math
 import os
 import pickle
 import secrets
 import time
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -59,34 +62,84 @@ CULL_INTERVAL_SECONDS = 60
 # 600 s, the front at most as long).
 VERSION_SECONDS = 24 * 3600
 VERSION_PREFIX = "scope:"
+# Every scope belongs to one group, whose version moves whenever one of its scopes' does.
+GROUPS = 256
+GROUP_KEYS = tuple(f"scope-group:{number}" for number in range(GROUPS))
 
-# This worker's readings: scope name -> (monotonic time read, version).
-_known: dict[str, tuple[float, int]] = {}
+
+@functools.lru_cache(maxsize=65_536)
+def _group(name: str) -> str:
+    """The scope's group, the same in every process (unlike hash())."""
+    return GROUP_KEYS[zlib.crc32(name.encode()) % GROUPS]
+
+
+class _Readings:
+    """This worker's readings: every group's version as last read all together (and when, in
+    monotonic time), and each scope's version with its group's version read alongside it.
+    A scope's version is current while its group's is still the one read alongside it."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.groups: dict[str, int] = {}
+        self.groups_at = -math.inf
+        self.scopes: dict[str, tuple[int, int]] = {}
+
+
+_readings = _Readings()
 
 
 def scopes_versions(names: Iterable[str], *, now: float | None = None) -> dict[str, int]:
-    """The current version of each scope, in one cache round trip for those this worker has
-    not read within the trust window (none for those it has); a missing one is created."""
+    """The current version of each scope. Once per trust window, a view reads every group's
+    version with its own scopes' in one cache round trip; until the window ends, a scope
+    whose group has not moved since its version was read needs none, and the others are read
+    in one. A missing version is created."""
     now = time.monotonic() if now is None else now
     trust = settings.CONTENT_VERSION_TRUST_SECONDS
-    versions, unknown = {}, []
+    fresh = now - _readings.groups_at < trust
+    groups, scopes = _readings.groups, _readings.scopes
+    versions, unread = {}, []
     for name in names:
-        known = _known.get(name)
-        if known is not None and now - known[0] < trust:
-            versions[name] = known[1]
+        reading = scopes.get(name)
+        if fresh and reading is not None and groups.get(_group(name)) == reading[0]:
+            versions[name] = reading[1]
         else:
-            unknown.append(name)
-    if unknown:
-        found = cache.get_many([VERSION_PREFIX + name for name in unknown])
-        created = {}
-        for name in unknown:
-            version = found.get(VERSION_PREFIX + name)
-            if version is None:
-                version = created[VERSION_PREFIX + name] = time.time_ns()
-            versions[name] = version
-            _known[name] = (now, version)
-        if created:
-            cache.set_many(created, VERSION_SECONDS)
+            unread.append(name)
+    if unread:
+        # With no trust there is nothing to spare by reading every group.
+        versions |= _scopes_read(unread, now=now, every_group=not fresh and trust > 0)
+    return versions
+
+
+def _scopes_read(names: list[str], *, now: float, every_group: bool) -> dict[str, int]:
+    """The scopes' versions and their groups' (every group's if asked), read in one round
+    trip, which is atomic: a move sets a scope's version and its group's together."""
+    groups = GROUP_KEYS if every_group else {_group(name) for name in names}
+    found = cache.get_many([*groups, *(VERSION_PREFIX + name for name in names)])
+    read = {group: found[group] for group in groups if group in found}
+    for group in groups:
+        if group not in read and cache.add(group, version := time.time_ns(), VERSION_SECONDS):
+            read[group] = version
+    if every_group:
+        _readings.groups, _readings.groups_at = read, now
+    else:
+        _readings.groups |= read
+    versions, moved = {}, {}
+    for name in names:
+        group, version = _group(name), found.get(VERSION_PREFIX + name)
+        if version is None:
+            version = time.time_ns()
+            if not cache.add(VERSION_PREFIX + name, version, VERSION_SECONDS):
+                versions[name] = version  # another worker's came first: read it next time
+                continue
+            # A worker that still knew an older version of the scope must read it again.
+            moved[group] = version
+        versions[name] = version
+        if group in read:
+            _readings.scopes[name] = (read[group], version)
+    if moved:
+        cache.set_many(moved, VERSION_SECONDS)
     return versions
 
 
@@ -99,11 +152,14 @@ def scopes_changed(names: Iterable[str]) -> None:
 
 
 def _scopes_move(names: frozenset[str]) -> None:
+    """The scopes and their groups, in one atomic write; this worker knows them at once."""
     version = time.time_ns()
-    cache.set_many({VERSION_PREFIX + name: version for name in names}, VERSION_SECONDS)
-    now = time.monotonic()
+    moved = {VERSION_PREFIX + name: version for name in names}
+    moved |= {_group(name): version for name in names}
+    cache.set_many(moved, VERSION_SECONDS)
     for name in names:
-        _known[name] = (now, version)
+        _readings.groups[_group(name)] = version
+        _readings.scopes[name] = (version, version)
 
 
 def versions_key(versions: Mapping[str, int]) -> str:
@@ -120,7 +176,9 @@ class PageShell:
     between and after them). `scopes` are those the shell shows, `fragment_scopes` those of
     the fragments joined into it, so that a view learns all their versions at once;
     `versions` are the shell's scopes' versions as rendered. `facts` is what the view needs
-    to know of the page without asking the database.
+    to know of the page without asking the database. `fragments` are the fragments as last
+    joined, slot -> (their scopes' versions key, HTML): kept in the same entry, so that a view
+    reads one entry while they are current.
     """
 
     slots: tuple[str, ...]
@@ -129,6 +187,7 @@ class PageShell:
     scopes: tuple[str, ...] = ()
     fragment_scopes: tuple[str, ...] = ()
     versions: dict[str, int] = field(default_factory=dict)
+    fragments: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def current(self, versions: Mapping[str, int]) -> bool:
         return all(versions.get(name) == version for name, version in self.versions.items())
@@ -165,29 +224,54 @@ def stored_shell(
     load: Callable[[], Any],
     scopes: Callable[[Any], tuple[tuple[str, ...], tuple[str, ...]]],
     render: Callable[[Any], PageShell],
-) -> tuple[PageShell | None, dict[str, int]]:
+    fragments: Callable[[PageShell], Mapping[str, tuple[str, Callable[[], str]]]],
+) -> tuple[PageShell | None, dict[str, bytes]]:
     """The shell stored under `key` in this node's page cache while every scope it shows is
-    current, else one rendered and stored; with the versions of its scopes and its
-    fragments' (None when `load` finds nothing to show).
+    current, else one rendered and stored; with the HTML of the fragments joined into it
+    (None and nothing when `load` finds nothing to show).
 
     `load` reads from the database, `scopes` names the shell's scopes and its fragments' for
-    what it loaded, and `render` renders it. Versions are read before the database is: a
-    page rendered from data older than the versions it is stored under would be served
-    until the next change. So when what was loaded shows scopes not yet read (the first
-    render, or a story that moved section), they are read and it is loaded again.
+    what it loaded, `render` renders it, and `fragments` names, for a shell, each fragment's
+    slot, its key and how it is built (from the fragments' scopes). Versions are read before
+    the database is: a page rendered from data older than the versions it is stored under
+    would be served until the next change. So when what was loaded shows scopes not yet read
+    (the first render, or a story that moved section), they are read and it is loaded again.
+    A fragment not current in the shell's entry is taken from fragment() and kept there.
     """
     pages = caches["pages"]
+    shell, versions, rendered = _shell(pages, key, load=load, scopes=scopes, render=render)
+    if shell is None:
+        return None, {}
+    fragment_versions = {name: versions[name] for name in shell.fragment_scopes}
+    current = versions_key(fragment_versions)
+    joined, kept = {}, dict(shell.fragments)
+    for slot, (fragment_key, build) in fragments(shell).items():
+        stored = kept.get(slot)
+        if stored is not None and stored[0] == current:
+            joined[slot] = stored[1]
+        else:
+            joined[slot] = fragment(fragment_key, fragment_versions, build).encode()
+            kept[slot] = (current, joined[slot])
+    if rendered or kept != shell.fragments:
+        shell = replace(shell, fragments=kept)
+        pages.set(key, shell)
+    return shell, joined
+
+
+def _shell(pages, key: str, *, load, scopes, render):
+    """The shell, current or rendered now (not yet stored), the versions of its scopes and its
+    fragments', and whether it was rendered."""
     shell = pages.get(key)
     if shell is not None:
         versions = scopes_versions((*shell.scopes, *shell.fragment_scopes))
         if shell.current(versions):
-            return shell, versions
+            return shell, versions, False
     else:
         versions = {}
     for _ in range(3):
         loaded = load()
         if loaded is None:
-            return None, versions
+            return None, versions, False
         names, fragment_names = scopes(loaded)
         unread = [name for name in (*names, *fragment_names) if name not in versions]
         if not unread:
@@ -199,8 +283,7 @@ def stored_shell(
         fragment_scopes=fragment_names,
         versions={name: versions[name] for name in names},
     )
-    pages.set(key, shell)
-    return shell, versions
+    return shell, versions, True
 
 
 def fragment(
