@@ -5,8 +5,9 @@ registered one) is rendered once into a shell: its HTML cut at slots, the places
 reader's parts go (the paywall's prompts, the withheld rest of a body, messages, a signed-in
 reader's forms) and where fragments are joined. A fragment is HTML that several pages show (a
 story's related stories, the front): it is stored once, under its own key, and joined into the
-page when the page is served, as the slots are filled. Rendering asks the database; serving a
-stored shell and its fragments asks it nothing.
+page when the page is served, as the slots are filled. A shell's entry also keeps the fragments
+it last joined, so that while they are current a view reads that one entry. Rendering asks the
+database; serving a stored shell and its fragments asks it nothing.
 
 What a scope is. A named thing that pages show, with its own version: `story:<id>` (a story's
 text, authors, pictures, tags, corrections and section), `thread:<id>` (its comments),
@@ -23,10 +24,18 @@ story A moves `story:A` and the lists A appears in, so A's page and the fragment
 are rendered again, and story B's shell is not. Time moves nothing: a page that changes at a
 known moment (a scheduled story going live on the front) says itself when it goes stale.
 
-Each worker trusts the versions it read for CONTENT_VERSION_TRUST_SECONDS, so that a view
-learns all its versions in at most one cache round trip; a change made in the worker is seen
-there at once. Every version key expires after VERSION_SECONDS, longer than any stored page
-lives: a missing version is a new one, under which nothing is stored yet.
+How a worker learns the versions. Every scope belongs to one of GROUPS groups (by a hash of
+its name), and a move sets the scopes' versions and their groups' in one atomic write. A
+worker reads every group's version once per CONTENT_VERSION_TRUST_SECONDS, in the round trip
+of the view that finds them older, along with that view's scopes; until the next such reading
+it trusts a scope's version while the scope's group has the version read alongside it, and
+reads the others (with their groups) in one round trip. So a view makes at most one round
+trip for its versions, most make none, and a change anywhere is seen everywhere within the
+trust window; a change made in the worker is seen there at once. Every version key expires
+after VERSION_SECONDS, longer than any stored page lives: a missing version is a new one,
+under which nothing is stored yet. It is added, never set over another worker's (which may
+be a move made since), and moves its group, so that a worker that knew an older one reads it
+again.
 
 The backend: Django's file cache, storing values uncompressed and culling rarely, oldest
 first. A stored article page is read on every view. Decompressing it cost as much as reading it
@@ -115,11 +124,12 @@ def scopes_versions(names: Iterable[str], *, now: float | None = None) -> dict[s
 def _scopes_read(names: list[str], *, now: float, every_group: bool) -> dict[str, int]:
     """The scopes' versions and their groups' (every group's if asked), read in one round
     trip, which is atomic: a move sets a scope's version and its group's together."""
-    groups = GROUP_KEYS if every_group else {_group(name) for name in names}
+    needed = {_group(name) for name in names}
+    groups = GROUP_KEYS if every_group else needed
     found = cache.get_many([*groups, *(VERSION_PREFIX + name for name in names)])
     read = {group: found[group] for group in groups if group in found}
-    for group in groups:
-        if group not in read and cache.add(group, version := time.time_ns(), VERSION_SECONDS):
+    for group in needed - read.keys():  # the others are made when a view needs them
+        if cache.add(group, version := time.time_ns(), VERSION_SECONDS):
             read[group] = version
     if every_group:
         _readings.groups, _readings.groups_at = read, now
