@@ -47,7 +47,6 @@ and the entries written longest ago, the stale versions', go first.
 """
 
 import contextlib
-import functools
 import hashlib
 import math
 import os
@@ -76,7 +75,6 @@ GROUPS = 256
 GROUP_KEYS = tuple(f"scope-group:{number}" for number in range(GROUPS))
 
 
-@functools.lru_cache(maxsize=65_536)
 def _group(name: str) -> str:
     """The scope's group, the same in every process (unlike hash())."""
     return GROUP_KEYS[zlib.crc32(name.encode()) % GROUPS]
@@ -84,8 +82,8 @@ def _group(name: str) -> str:
 
 class _Readings:
     """This worker's readings: every group's version as last read all together (and when, in
-    monotonic time), and each scope's version with its group's version read alongside it.
-    A scope's version is current while its group's is still the one read alongside it."""
+    monotonic time), and each scope's version with its group and the group's version read
+    alongside it. A scope's version is current while its group's is still that one."""
 
     def __init__(self):
         self.clear()
@@ -93,7 +91,7 @@ class _Readings:
     def clear(self) -> None:
         self.groups: dict[str, int] = {}
         self.groups_at = -math.inf
-        self.scopes: dict[str, tuple[int, int]] = {}
+        self.scopes: dict[str, tuple[str, int, int]] = {}
 
 
 _readings = _Readings()
@@ -111,8 +109,8 @@ def scopes_versions(names: Iterable[str], *, now: float | None = None) -> dict[s
     versions, unread = {}, []
     for name in names:
         reading = scopes.get(name)
-        if fresh and reading is not None and groups.get(_group(name)) == reading[0]:
-            versions[name] = reading[1]
+        if fresh and reading is not None and groups.get(reading[0]) == reading[1]:
+            versions[name] = reading[2]
         else:
             unread.append(name)
     if unread:
@@ -147,7 +145,7 @@ def _scopes_read(names: list[str], *, now: float, every_group: bool) -> dict[str
             moved[group] = version
         versions[name] = version
         if group in read:
-            _readings.scopes[name] = (read[group], version)
+            _readings.scopes[name] = (group, read[group], version)
     if moved:
         cache.set_many(moved, VERSION_SECONDS)
     return versions
@@ -169,7 +167,7 @@ def _scopes_move(names: frozenset[str]) -> None:
     cache.set_many(moved, VERSION_SECONDS)
     for name in names:
         _readings.groups[_group(name)] = version
-        _readings.scopes[name] = (version, version)
+        _readings.scopes[name] = (_group(name), version, version)
 
 
 def versions_key(versions: Mapping[str, int]) -> str:
