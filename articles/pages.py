@@ -38,7 +38,6 @@ from articles.structured_data import article_json_ld
 from newsroom.links import absolute_url
 from newsroom.page_cache import (
     PageShell,
-    fragment,
     scopes_versions,
     shell_cut,
     stored_shell,
@@ -56,7 +55,7 @@ FRONT_SCOPES = (FRONT, CHROME)
 # This process's anonymous home page: (versions key, unix time it goes stale, body).
 _anonymous_home: dict[str, tuple[str, float, bytes]] = {}
 # In the cache keys: a deploy that changes what is stored must not read the old entries.
-PAGE_SHELL_FORMAT = 9
+PAGE_SHELL_FORMAT = 10
 
 
 class ArticleRef(NamedTuple):
@@ -168,11 +167,11 @@ def _related_html(facts: ArticleFacts) -> str:
     return render_to_string("articles/related.html", {"related": related})
 
 
-def _article_page(request, shell: PageShell, access: Access, related: str) -> HttpResponse:
+def _article_page(request, shell: PageShell, access: Access, related: bytes) -> HttpResponse:
     """The shell with this reader's parts; templates render only where there is something."""
     facts = shell.facts
     fills = _forms_html(request, facts) if "comment_form" in shell.slots else {}
-    fills |= {"rest": facts.rest if access.full else b"", "related": related.encode()}
+    fills |= {"rest": facts.rest if access.full else b"", "related": related}
     for name in shell.slots:
         if name not in fills:
             fills[name] = _slot_html(request, facts.article, name, access).encode()
@@ -260,26 +259,29 @@ def article_page(request, slug: str) -> HttpResponse | None:
     stored: a scheduled one comes live by query, at its moment."""
     kind = "registered" if request.user.is_authenticated else "anonymous"
     site = absolute_url("/", request=request)
-    shell, versions = stored_shell(
+    shell, joined = stored_shell(
         f"articles:page:{PAGE_SHELL_FORMAT}:{kind}:{site}{slug}",
         load=lambda: selectors.article_for_reader(slug),
         scopes=_article_scopes,
         render=lambda article: _page_shell(request, article, kind=kind),
+        fragments=_article_fragments,
     )
     if shell is None:
         return None
+    access = reader_access(request, shell.facts.article)
+    return _article_page(request, shell, access, joined["related"])
+
+
+def _article_fragments(shell: PageShell) -> dict:
     facts = shell.facts
-    related = fragment(
-        f"articles:related:{PAGE_SHELL_FORMAT}:{facts.article.pk}",
-        {name: versions[name] for name in shell.fragment_scopes},
-        lambda: _related_html(facts),
-    )
-    return _article_page(request, shell, reader_access(request, facts.article), related)
+    key = f"articles:related:{PAGE_SHELL_FORMAT}:{facts.article.pk}"
+    return {"related": (key, lambda: _related_html(facts))}
 
 
 def preview_page(request, article: Article) -> HttpResponse:
     shell = _page_shell(request, article, kind="preview")
-    return _article_page(request, shell, request.paywall.unmetered(), _related_html(shell.facts))
+    related = _related_html(shell.facts).encode()
+    return _article_page(request, shell, request.paywall.unmetered(), related)
 
 
 def home_page(request) -> HttpResponse:

@@ -9,7 +9,9 @@ stores one, so when they are a handful against tens of thousands of polls (the a
 once per worker after each update), no poll rendered a page.
 
 bench/run.py calls `live_measure` while its server is up (`make bench`); `python -m
-bench.live` measures only this, on a smoke-sized data set of its own.
+bench.live` measures only this, on a smoke-sized data set of its own, in a place of its own
+(PostgreSQL newsroom_bench_live, Redis db 8, var/bench-live), so that it can run beside
+`make bench`.
 """
 
 import argparse
@@ -21,11 +23,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.server import ROOT, helper_at_work
+from bench.server import ROOT, Place, helper_at_work
 
 POST_EVERY = 10.0
 TARGET_P99_MS = 50
 READERS = 200
+PLACE = Place("newsroom_bench_live", "redis://127.0.0.1:6379/8", ROOT / "var" / "bench-live")
 STORY = json.loads((ROOT / "articles" / "demo" / "live.json").read_text())["story"]
 POLL = re.compile(r'data-live-updates-url="([^"]+)" data-live-version="(\d+)"')
 
@@ -129,13 +132,14 @@ def main() -> None:
     from bench import run
     from bench.server import Server
 
-    env = run.environment()
-    run.build_data_set(argparse.Namespace(**{**run.SMOKE, **{"readers": READERS}}), env)
-    with Server(env=env, workers=options.workers, log=run.WORK / "gunicorn.log") as server:
+    env = run.environment(PLACE)
+    smoke = argparse.Namespace(**{**run.SMOKE, **{"readers": READERS}})
+    run.build_data_set(smoke, env, PLACE)
+    with Server(env=env, workers=options.workers, log=PLACE.work / "gunicorn.log") as server:
         result = live_measure(
             server,
             env,
-            run.WORK,
+            PLACE.work,
             wrk=run.wrk,
             seconds=options.seconds,
             connections=options.connections,

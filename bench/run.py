@@ -28,11 +28,10 @@ from pathlib import Path
 import redis
 
 from bench import live
-from bench.server import ROOT, Server, helper_at_work, production_environment
+from bench.server import ROOT, Place, Server, helper_at_work, production_environment
 
-WORK = ROOT / "var" / "bench"
-DATABASE = "newsroom_bench"
-REDIS_URL = "redis://127.0.0.1:6379/9"
+PLACE = Place("newsroom_bench", "redis://127.0.0.1:6379/9", ROOT / "var" / "bench")
+DATABASE, REDIS_URL, WORK = PLACE
 TARGET_RATIO = 0.7
 # The summary's pages, in the order the issue lists them.
 REPORTED = ("article_anon", "article_registered", "home", "floor")
@@ -54,13 +53,13 @@ SMOKE = {
 }
 
 
-def environment() -> dict[str, str]:
+def environment(place: Place = PLACE) -> dict[str, str]:
     return production_environment(
-        database=DATABASE,
-        redis_url=REDIS_URL,
-        MEDIA_ROOT=str(WORK / "media"),
-        CACHE_DIR=str(WORK / "cache"),
-        BENCH_FLOOR_FILE=str(WORK / "floor.html"),
+        database=place.database,
+        redis_url=place.redis_url,
+        MEDIA_ROOT=str(place.work / "media"),
+        CACHE_DIR=str(place.work / "cache"),
+        BENCH_FLOOR_FILE=str(place.work / "floor.html"),
     )
 
 
@@ -71,14 +70,14 @@ def step(title: str, args: list[str], env: dict[str, str]) -> None:
     print(f"   done in {time.monotonic() - started:.1f} s", flush=True)
 
 
-def build_data_set(options, env: dict[str, str]) -> None:
+def build_data_set(options, env: dict[str, str], place: Place = PLACE) -> None:
     """A fresh database and Redis db every run, so that every run measures the same thing."""
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
+    shutil.rmtree(place.work, ignore_errors=True)
+    place.work.mkdir(parents=True)
     host = ["-h", "127.0.0.1", "-U", "postgres"]
-    subprocess.run(["dropdb", *host, "--if-exists", "--force", DATABASE], check=True)
-    subprocess.run(["createdb", *host, DATABASE], check=True)
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    subprocess.run(["dropdb", *host, "--if-exists", "--force", place.database], check=True)
+    subprocess.run(["createdb", *host, place.database], check=True)
+    redis.Redis.from_url(place.redis_url).flushdb()
     python = [sys.executable, "manage.py"]
     step("migrate", [*python, "migrate", "--noinput", "--verbosity", "0"], env)
     step("collectstatic", [*python, "collectstatic", "--noinput", "--verbosity", "0"], env)
@@ -101,7 +100,7 @@ def build_data_set(options, env: dict[str, str]) -> None:
             "-m",
             "bench.prepare",
             "--out",
-            str(WORK),
+            str(place.work),
             "--readers",
             str(options.readers),
         ],

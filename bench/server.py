@@ -17,9 +17,20 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+class Place(NamedTuple):
+    """Where a benchmark's data set lives. Each benchmark has its own database, Redis database
+    and folder, so that two can run at once: bench/run.py's Redis db 9, bench/live.py's 8,
+    bench/alerts.py's 10, bench/archive.py's 11."""
+
+    database: str
+    redis_url: str
+    work: Path
 
 
 def production_environment(*, database: str, redis_url: str, **extra: str) -> dict[str, str]:

@@ -5,8 +5,9 @@ registered one) is rendered once into a shell: its HTML cut at slots, the places
 reader's parts go (the paywall's prompts, the withheld rest of a body, messages, a signed-in
 reader's forms) and where fragments are joined. A fragment is HTML that several pages show (a
 story's related stories, the front): it is stored once, under its own key, and joined into the
-page when the page is served, as the slots are filled. Rendering asks the database; serving a
-stored shell and its fragments asks it nothing.
+page when the page is served, as the slots are filled. A shell's entry also keeps the fragments
+it last joined, so that while they are current a view reads that one entry. Rendering asks the
+database; serving a stored shell and its fragments asks it nothing.
 
 What a scope is. A named thing that pages show, with its own version: `story:<id>` (a story's
 text, authors, pictures, tags, corrections and section), `thread:<id>` (its comments),
@@ -23,10 +24,18 @@ story A moves `story:A` and the lists A appears in, so A's page and the fragment
 are rendered again, and story B's shell is not. Time moves nothing: a page that changes at a
 known moment (a scheduled story going live on the front) says itself when it goes stale.
 
-Each worker trusts the versions it read for CONTENT_VERSION_TRUST_SECONDS, so that a view
-learns all its versions in at most one cache round trip; a change made in the worker is seen
-there at once. Every version key expires after VERSION_SECONDS, longer than any stored page
-lives: a missing version is a new one, under which nothing is stored yet.
+How a worker learns the versions. Every scope belongs to one of GROUPS groups (by a hash of
+its name), and a move sets the scopes' versions and their groups' in one atomic write. A
+worker reads every group's version once per CONTENT_VERSION_TRUST_SECONDS, in the round trip
+of the view that finds them older, along with that view's scopes; until the next such reading
+it trusts a scope's version while the scope's group has the version read alongside it, and
+reads the others (with their groups) in one round trip. So a view makes at most one round
+trip for its versions, most make none, and a change anywhere is seen everywhere within the
+trust window; a change made in the worker is seen there at once. Every version key expires
+after VERSION_SECONDS, longer than any stored page lives: a missing version is a new one,
+under which nothing is stored yet. It is added, never set over another worker's (which may
+be a move made since), and moves its group, so that a worker that knew an older one reads it
+again.
 
 The backend: Django's file cache, storing values uncompressed and culling rarely, oldest
 first. A stored article page is read on every view. Decompressing it cost as much as reading it
@@ -39,10 +48,12 @@ and the entries written longest ago, the stale versions', go first.
 
 import contextlib
 import hashlib
+import math
 import os
 import pickle
 import secrets
 import time
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -59,34 +70,84 @@ CULL_INTERVAL_SECONDS = 60
 # 600 s, the front at most as long).
 VERSION_SECONDS = 24 * 3600
 VERSION_PREFIX = "scope:"
+# Every scope belongs to one group, whose version moves whenever one of its scopes' does.
+GROUPS = 256
+GROUP_KEYS = tuple(f"scope-group:{number}" for number in range(GROUPS))
 
-# This worker's readings: scope name -> (monotonic time read, version).
-_known: dict[str, tuple[float, int]] = {}
+
+def _group(name: str) -> str:
+    """The scope's group, the same in every process (unlike hash())."""
+    return GROUP_KEYS[zlib.crc32(name.encode()) % GROUPS]
+
+
+class _Readings:
+    """This worker's readings: every group's version as last read all together (and when, in
+    monotonic time), and each scope's version with its group and the group's version read
+    alongside it. A scope's version is current while its group's is still that one."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.groups: dict[str, int] = {}
+        self.groups_at = -math.inf
+        self.scopes: dict[str, tuple[str, int, int]] = {}
+
+
+_readings = _Readings()
 
 
 def scopes_versions(names: Iterable[str], *, now: float | None = None) -> dict[str, int]:
-    """The current version of each scope, in one cache round trip for those this worker has
-    not read within the trust window (none for those it has); a missing one is created."""
+    """The current version of each scope. Once per trust window, a view reads every group's
+    version with its own scopes' in one cache round trip; until the window ends, a scope
+    whose group has not moved since its version was read needs none, and the others are read
+    in one. A missing version is created."""
     now = time.monotonic() if now is None else now
     trust = settings.CONTENT_VERSION_TRUST_SECONDS
-    versions, unknown = {}, []
+    fresh = now - _readings.groups_at < trust
+    groups, scopes = _readings.groups, _readings.scopes
+    versions, unread = {}, []
     for name in names:
-        known = _known.get(name)
-        if known is not None and now - known[0] < trust:
-            versions[name] = known[1]
+        reading = scopes.get(name)
+        if fresh and reading is not None and groups.get(reading[0]) == reading[1]:
+            versions[name] = reading[2]
         else:
-            unknown.append(name)
-    if unknown:
-        found = cache.get_many([VERSION_PREFIX + name for name in unknown])
-        created = {}
-        for name in unknown:
-            version = found.get(VERSION_PREFIX + name)
-            if version is None:
-                version = created[VERSION_PREFIX + name] = time.time_ns()
-            versions[name] = version
-            _known[name] = (now, version)
-        if created:
-            cache.set_many(created, VERSION_SECONDS)
+            unread.append(name)
+    if unread:
+        # With no trust there is nothing to spare by reading every group.
+        versions |= _scopes_read(unread, now=now, every_group=not fresh and trust > 0)
+    return versions
+
+
+def _scopes_read(names: list[str], *, now: float, every_group: bool) -> dict[str, int]:
+    """The scopes' versions and their groups' (every group's if asked), read in one round
+    trip, which is atomic: a move sets a scope's version and its group's together."""
+    needed = {_group(name) for name in names}
+    groups = GROUP_KEYS if every_group else needed
+    found = cache.get_many([*groups, *(VERSION_PREFIX + name for name in names)])
+    read = {group: found[group] for group in groups if group in found}
+    for group in needed - read.keys():  # the others are made when a view needs them
+        if cache.add(group, version := time.time_ns(), VERSION_SECONDS):
+            read[group] = version
+    if every_group:
+        _readings.groups, _readings.groups_at = read, now
+    else:
+        _readings.groups |= read
+    versions, moved = {}, {}
+    for name in names:
+        group, version = _group(name), found.get(VERSION_PREFIX + name)
+        if version is None:
+            version = time.time_ns()
+            if not cache.add(VERSION_PREFIX + name, version, VERSION_SECONDS):
+                versions[name] = version  # another worker's came first: read it next time
+                continue
+            # A worker that still knew an older version of the scope must read it again.
+            moved[group] = version
+        versions[name] = version
+        if group in read:
+            _readings.scopes[name] = (group, read[group], version)
+    if moved:
+        cache.set_many(moved, VERSION_SECONDS)
     return versions
 
 
@@ -99,11 +160,14 @@ def scopes_changed(names: Iterable[str]) -> None:
 
 
 def _scopes_move(names: frozenset[str]) -> None:
+    """The scopes and their groups, in one atomic write; this worker knows them at once."""
     version = time.time_ns()
-    cache.set_many({VERSION_PREFIX + name: version for name in names}, VERSION_SECONDS)
-    now = time.monotonic()
+    moved = {VERSION_PREFIX + name: version for name in names}
+    moved |= {_group(name): version for name in names}
+    cache.set_many(moved, VERSION_SECONDS)
     for name in names:
-        _known[name] = (now, version)
+        _readings.groups[_group(name)] = version
+        _readings.scopes[name] = (_group(name), version, version)
 
 
 def versions_key(versions: Mapping[str, int]) -> str:
@@ -120,7 +184,9 @@ class PageShell:
     between and after them). `scopes` are those the shell shows, `fragment_scopes` those of
     the fragments joined into it, so that a view learns all their versions at once;
     `versions` are the shell's scopes' versions as rendered. `facts` is what the view needs
-    to know of the page without asking the database.
+    to know of the page without asking the database. `fragments` are the fragments as last
+    joined, slot -> (their scopes' versions key, HTML): kept in the same entry, so that a view
+    reads one entry while they are current.
     """
 
     slots: tuple[str, ...]
@@ -129,6 +195,7 @@ class PageShell:
     scopes: tuple[str, ...] = ()
     fragment_scopes: tuple[str, ...] = ()
     versions: dict[str, int] = field(default_factory=dict)
+    fragments: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def current(self, versions: Mapping[str, int]) -> bool:
         return all(versions.get(name) == version for name, version in self.versions.items())
@@ -165,29 +232,54 @@ def stored_shell(
     load: Callable[[], Any],
     scopes: Callable[[Any], tuple[tuple[str, ...], tuple[str, ...]]],
     render: Callable[[Any], PageShell],
-) -> tuple[PageShell | None, dict[str, int]]:
+    fragments: Callable[[PageShell], Mapping[str, tuple[str, Callable[[], str]]]],
+) -> tuple[PageShell | None, dict[str, bytes]]:
     """The shell stored under `key` in this node's page cache while every scope it shows is
-    current, else one rendered and stored; with the versions of its scopes and its
-    fragments' (None when `load` finds nothing to show).
+    current, else one rendered and stored; with the HTML of the fragments joined into it
+    (None and nothing when `load` finds nothing to show).
 
     `load` reads from the database, `scopes` names the shell's scopes and its fragments' for
-    what it loaded, and `render` renders it. Versions are read before the database is: a
-    page rendered from data older than the versions it is stored under would be served
-    until the next change. So when what was loaded shows scopes not yet read (the first
-    render, or a story that moved section), they are read and it is loaded again.
+    what it loaded, `render` renders it, and `fragments` names, for a shell, each fragment's
+    slot, its key and how it is built (from the fragments' scopes). Versions are read before
+    the database is: a page rendered from data older than the versions it is stored under
+    would be served until the next change. So when what was loaded shows scopes not yet read
+    (the first render, or a story that moved section), they are read and it is loaded again.
+    A fragment not current in the shell's entry is taken from fragment() and kept there.
     """
     pages = caches["pages"]
+    shell, versions, rendered = _shell(pages, key, load=load, scopes=scopes, render=render)
+    if shell is None:
+        return None, {}
+    fragment_versions = {name: versions[name] for name in shell.fragment_scopes}
+    current = versions_key(fragment_versions)
+    joined, kept = {}, dict(shell.fragments)
+    for slot, (fragment_key, build) in fragments(shell).items():
+        stored = kept.get(slot)
+        if stored is not None and stored[0] == current:
+            joined[slot] = stored[1]
+        else:
+            joined[slot] = fragment(fragment_key, fragment_versions, build).encode()
+            kept[slot] = (current, joined[slot])
+    if rendered or kept != shell.fragments:
+        shell = replace(shell, fragments=kept)
+        pages.set(key, shell)
+    return shell, joined
+
+
+def _shell(pages, key: str, *, load, scopes, render):
+    """The shell, current or rendered now (not yet stored), the versions of its scopes and its
+    fragments', and whether it was rendered."""
     shell = pages.get(key)
     if shell is not None:
         versions = scopes_versions((*shell.scopes, *shell.fragment_scopes))
         if shell.current(versions):
-            return shell, versions
+            return shell, versions, False
     else:
         versions = {}
     for _ in range(3):
         loaded = load()
         if loaded is None:
-            return None, versions
+            return None, versions, False
         names, fragment_names = scopes(loaded)
         unread = [name for name in (*names, *fragment_names) if name not in versions]
         if not unread:
@@ -199,8 +291,7 @@ def stored_shell(
         fragment_scopes=fragment_names,
         versions={name: versions[name] for name in names},
     )
-    pages.set(key, shell)
-    return shell, versions
+    return shell, versions, True
 
 
 def fragment(

@@ -1,5 +1,6 @@
 """The page cache (newsroom/page_cache.py): the backend stores values as they are; scopes'
-versions are learnt in one round trip, trusted for a while and expire."""
+versions are learnt in one round trip, trusted for a while (and then while their group has not
+moved) and expire."""
 
 import os
 import pickle
@@ -84,21 +85,65 @@ def test_a_worker_learns_its_scopes_in_one_round_trip_and_trusts_them_for_the_se
     settings, get_many_calls
 ):
     settings.CONTENT_VERSION_TRUST_SECONDS = 1.0
-    page_cache._known.clear()
+    page_cache._readings.clear()
     first = page_cache.scopes_versions(["story:1", "chrome"], now=100.0)
     assert len(get_many_calls) == 1 and set(first) == {"story:1", "chrome"}
     page_cache._scopes_move(frozenset(["story:2"]))  # another scope: read on its own
-    django_cache.set(page_cache.VERSION_PREFIX + "story:1", 7, None)  # another worker's edit
+    another_workers_move("story:1", 7)
     assert page_cache.scopes_versions(["story:1", "chrome"], now=100.9) == first
     assert len(get_many_calls) == 1  # trusted: no round trip
     assert page_cache.scopes_versions(["story:1"], now=101.0) == {"story:1": 7}
+
+
+def another_workers_move(name: str, version: int) -> None:
+    """What _scopes_move() writes, done elsewhere: this worker's readings stay as they are."""
+    group = page_cache._group(name)
+    django_cache.set_many({page_cache.VERSION_PREFIX + name: version, group: version}, None)
+
+
+def test_every_group_is_read_once_a_window_and_a_scope_again_only_once_its_group_moved(
+    settings, get_many_calls
+):
+    settings.CONTENT_VERSION_TRUST_SECONDS = 1.0
+    page_cache._readings.clear()
+    names = ["story:1", "chrome", "thread:1"]
+    assert len({page_cache._group(name) for name in names}) == 3
+    for name in names:  # made elsewhere before
+        another_workers_move(name, 1)
+    first = page_cache.scopes_versions(names[:2], now=100.0)
+    assert len(get_many_calls[0]) == page_cache.GROUPS + 2
+    page_cache.scopes_versions(["thread:1"], now=100.5)  # not read yet: read on its own
+    assert len(get_many_calls) == 2 and len(get_many_calls[1]) == 2  # with its group
+    another_workers_move("story:1", 7)
+    page_cache.scopes_versions(["thread:1"], now=101.5)  # a new window: every group read
+    assert len(get_many_calls) == 3
+    assert page_cache.scopes_versions(["chrome"], now=101.6) == {"chrome": first["chrome"]}
+    assert len(get_many_calls) == 3  # its group has not moved: trusted
+    assert page_cache.scopes_versions(["story:1"], now=101.7) == {"story:1": 7}
+    assert len(get_many_calls) == 4  # its group moved: read again
+
+
+def test_a_version_another_worker_created_first_is_the_one_kept(settings, monkeypatch):
+    settings.CONTENT_VERSION_TRUST_SECONDS = 1.0
+    page_cache._readings.clear()
+    key = page_cache.VERSION_PREFIX + "story:9"
+    real = django_cache.get_many
+    # Created elsewhere between this worker's reading and its own creation of it.
+    django_cache.set(key, 5, None)
+    monkeypatch.setattr(
+        django_cache, "get_many", lambda keys: {k: v for k, v in real(keys).items() if k != key}
+    )
+    page_cache.scopes_versions(["story:9"], now=100.0)
+    monkeypatch.undo()
+    assert django_cache.get(key) == 5
+    assert page_cache.scopes_versions(["story:9"], now=100.1) == {"story:9": 5}
 
 
 def test_a_change_made_in_this_worker_is_seen_at_once_and_moves_only_its_scopes(
     settings, db, django_capture_on_commit_callbacks
 ):
     settings.CONTENT_VERSION_TRUST_SECONDS = 60.0
-    page_cache._known.clear()
+    page_cache._readings.clear()
     before = page_cache.scopes_versions(["story:1", "story:2"])
     with django_capture_on_commit_callbacks(execute=True):
         page_cache.scopes_changed(["story:1"])
@@ -108,12 +153,11 @@ def test_a_change_made_in_this_worker_is_seen_at_once_and_moves_only_its_scopes(
 
 
 def test_every_version_key_expires_after_any_page_stored_under_it(settings):
-    page_cache._known.clear()
+    page_cache._readings.clear()
     page_cache.scopes_versions(["thread:1"])  # created on first reading
     page_cache._scopes_move(frozenset(["chrome"]))  # moved by a change
-    for name in ("thread:1", "chrome"):
-        expires = django_cache._expire_info[
-            django_cache.make_key(page_cache.VERSION_PREFIX + name)
-        ]
+    keys = [page_cache.VERSION_PREFIX + name for name in ("thread:1", "chrome")]
+    for key in [*keys, page_cache._group("thread:1"), page_cache._group("chrome")]:
+        expires = django_cache._expire_info[django_cache.make_key(key)]
         ttl = expires - time.time()
         assert settings.CACHES["pages"].get("TIMEOUT", 300) < ttl <= page_cache.VERSION_SECONDS
