@@ -128,8 +128,9 @@ class Command(BaseCommand):
     def _documents(self):
         """A function that refreshes the documents of committed stories: on PostgreSQL in
         worker threads, without the GIN index, which is built once they are all written;
-        on SQLite, whose writers take turns, at once."""
-        if connection.vendor != "postgresql":
+        on SQLite, whose writers take turns, or inside a transaction, whose rows no other
+        connection sees, at once."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
             yield article_search_document_refresh
             return
         index = next(i for i in Article._meta.indexes if i.name == SEARCH_INDEX)
