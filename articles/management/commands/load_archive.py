@@ -10,8 +10,9 @@ start with "archive-".
 
 On PostgreSQL, computing the documents (to_tsvector over every body) is most of the work:
 it runs in DOCUMENT_WORKERS threads, each with its own connection, while the next batches are
-inserted; the GIN index is dropped for the load and built once at the end; and the session
-does not wait for its commits to reach the disk (a crash loses the archive, never a story).
+inserted; the indexes are set aside for the load and built once at the end; and the session
+neither waits for its commits to reach the disk nor, as a superuser, runs foreign-key
+triggers (see _load_session).
 """
 
 import io
@@ -38,7 +39,6 @@ from articles.search_index import article_search_document_refresh
 
 BATCH = 2000
 DOCUMENT_WORKERS = 2
-SEARCH_INDEX = "article_search_document"
 SOURCE_PICTURES = 4
 # One story in this many carries it: the benchmark's rare word.
 RARE_WORD = "quetzalcoatlus"
@@ -58,10 +58,13 @@ class Command(BaseCommand):
         parser.add_argument("--pictures", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=1)
 
-    def handle(self, *args, stories, years, sections, authors, tags, pictures, seed, **options):
+    def handle(self, *args, **options):
+        with _load_session():
+            self._load(**options)
+
+    def _load(self, *, stories, years, sections, authors, tags, pictures, seed, **options):
         rng = random.Random(seed)
         started = time.monotonic()
-        _commit_without_waiting()
         paragraphs = [
             p
             for story in json.loads(STORIES_FILE.read_text())["stories"]
@@ -127,15 +130,24 @@ class Command(BaseCommand):
     @contextmanager
     def _documents(self):
         """A function that refreshes the documents of committed stories: on PostgreSQL in
-        worker threads, without the GIN index, which is built once they are all written;
-        on SQLite, whose writers take turns, or inside a transaction, whose rows no other
-        connection sees, at once."""
+        worker threads, with the stories' and their links' indexes set aside (all but those
+        of constraints) and built once everything is written; on SQLite, whose writers take
+        turns, or inside a transaction, whose rows no other connection sees, at once."""
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             yield article_search_document_refresh
             return
-        index = next(i for i in Article._meta.indexes if i.name == SEARCH_INDEX)
-        with connection.schema_editor() as editor:
-            editor.remove_index(Article, index)
+        tables = [model._meta.db_table for model in (Article, ArticleAuthor, Article.tags.through)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT index.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                "JOIN pg_class index ON index.oid = x.indexrelid "
+                "WHERE x.indrelid::regclass::text = ANY(%s) AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
         with ThreadPoolExecutor(DOCUMENT_WORKERS) as workers:
             pending = []
             yield lambda ids: pending.append(workers.submit(_refresh_in_thread, ids))
@@ -143,8 +155,8 @@ class Command(BaseCommand):
                 job.result()
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem TO '512MB'")
-        with connection.schema_editor() as editor:
-            editor.add_index(Article, index)
+            for _, definition in indexes:
+                cursor.execute(definition)
 
     def _story(self, n, rng, paragraphs, sections, image_ids, now, span) -> Article:
         body = [escape(p) for p in rng.sample(paragraphs, rng.randint(6, 16))]
@@ -211,17 +223,33 @@ class Command(BaseCommand):
         return list(Image.objects.order_by("pk").values_list("pk", flat=True))
 
 
-def _commit_without_waiting() -> None:
-    """This connection's commits return before they reach the disk (PostgreSQL)."""
-    if connection.vendor == "postgresql":
+@contextmanager
+def _load_session():
+    """On PostgreSQL, this connection's commits return before they reach the disk, and,
+    where the role may, its rows skip the foreign-key triggers: they reference only rows the
+    loader made. Both are undone at the end."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        superuser = cursor.fetchone()[0]
+        cursor.execute("SET synchronous_commit TO off")
+        if superuser:
+            cursor.execute("SET session_replication_role TO replica")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO off")
+            cursor.execute("RESET synchronous_commit")
+            cursor.execute("RESET session_replication_role")
 
 
 def _refresh_in_thread(ids: list[int]) -> None:
     """In a worker thread, which has its own connection, closed when done."""
     try:
-        _commit_without_waiting()
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
         article_search_document_refresh(ids)
     finally:
         connections.close_all()
