@@ -130,13 +130,14 @@ class Command(BaseCommand):
     @contextmanager
     def _documents(self):
         """A function that refreshes the documents of committed stories: on PostgreSQL in
-        worker threads, with the stories' and their links' indexes set aside (all but those
-        of constraints) and built once everything is written; on SQLite, whose writers take
+        worker threads, with the stories' indexes set aside (all but those of constraints)
+        and built once everything is written; on SQLite, whose writers take
         turns, or inside a transaction, whose rows no other connection sees, at once."""
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             yield article_search_document_refresh
             return
-        tables = [model._meta.db_table for model in (Article, ArticleAuthor, Article.tags.through)]
+        # The links keep theirs: each document reads a story's bylines and tags by them.
+        tables = [Article._meta.db_table]
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT index.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
