@@ -10,9 +10,9 @@ start with "archive-".
 
 On PostgreSQL, computing the documents (to_tsvector over every body) is most of the work:
 it runs in DOCUMENT_WORKERS threads, each with its own connection, while the next batches are
-inserted; the indexes are set aside for the load and built once at the end; and the session
-neither waits for its commits to reach the disk nor, as a superuser, runs foreign-key
-triggers (see _load_session).
+inserted; the stories' indexes are set aside for the load and built once at the end; and the
+session neither waits for its commits to reach the disk nor, as a superuser, runs
+foreign-key triggers (see _load_session).
 """
 
 import io
@@ -131,20 +131,20 @@ class Command(BaseCommand):
     def _documents(self):
         """A function that refreshes the documents of committed stories: on PostgreSQL in
         worker threads, with the stories' indexes set aside (all but those of constraints)
-        and built once everything is written; on SQLite, whose writers take
-        turns, or inside a transaction, whose rows no other connection sees, at once."""
+        and built once everything is written; on SQLite, whose writers take turns, or inside
+        a transaction, whose rows no other connection sees, at once."""
         if connection.vendor != "postgresql" or connection.in_atomic_block:
             yield article_search_document_refresh
             return
         # The links keep theirs: each document reads a story's bylines and tags by them.
-        tables = [Article._meta.db_table]
+        # A load that fails leaves the stories without: start again on an empty database.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT index.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
                 "JOIN pg_class index ON index.oid = x.indexrelid "
-                "WHERE x.indrelid::regclass::text = ANY(%s) AND NOT EXISTS "
+                "WHERE x.indrelid = %s::regclass AND NOT EXISTS "
                 "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
-                [tables],
+                [Article._meta.db_table],
             )
             indexes = cursor.fetchall()
             for name, _ in indexes:
@@ -243,7 +243,8 @@ def _load_session():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
-            cursor.execute("RESET session_replication_role")
+            if superuser:
+                cursor.execute("RESET session_replication_role")
 
 
 def _refresh_in_thread(ids: list[int]) -> None:
