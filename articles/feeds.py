@@ -1,7 +1,9 @@
 """RSS 2.0 and Atom feeds of the latest stories, site-wide and per section.
 
 Items carry the dek as their summary and never the body, so a metered story's text does not
-leave through a feed reader.
+leave through a feed reader. A feed is stored whole (articles.stored_responses) under the
+scopes it shows: the site's feed every live story (the archive list's scope), a section's feed
+that section's list; both the chrome (the sections' names).
 """
 
 from dataclasses import dataclass
@@ -15,7 +17,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import ArticleAuthor, Section
+from articles.scopes import ARCHIVE, CHROME, section_list_scope
 from articles.selectors import article_list_published
+from articles.stored_responses import stored_response
 from newsroom.links import absolute_url
 
 FEED_SIZE = 20
@@ -31,6 +35,19 @@ class RssFeed(Feed):
     """Absolute links are built here from the request (or SITE_URL), not from the Site row."""
 
     url_names = ("articles:feed", "articles:section_feed")
+
+    def __call__(self, request, *args, slug=None, **kwargs):
+        def render():
+            return super(RssFeed, self).__call__(request, *args, slug=slug, **kwargs)
+
+        if slug is None:
+            scopes = [ARCHIVE, CHROME]
+        else:
+            section = Section.objects.filter(slug=slug).values_list("pk", flat=True).first()
+            if section is None:
+                return render()
+            scopes = [section_list_scope(section), CHROME]
+        return stored_response(request, f"feed:{type(self).__name__}:{slug}", scopes, render)
 
     def get_object(self, request, slug=None):
         section = get_object_or_404(Section, slug=slug) if slug else None

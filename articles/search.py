@@ -6,9 +6,12 @@ to FTS5, each term quoted, so that nothing a reader types is FTS5 syntax.
 
 Ranking: relevance (ts_rank over the weighted document, or FTS5's bm25 with the same weights)
 divided by 1 + the story's age in years, so a year-old story needs twice the relevance of
-today's to rank alongside it. Only the newest SEARCH_RANKED matches are ranked: a word found
-in most of the archive then costs what a rare one does, and a reader still sees the recent
-matches first; older ones are reached by narrowing the words, section or dates.
+today's to rank alongside it. Only the newest SEARCH_RANKED matches are ranked (ten pages of
+results): they are found by walking the live stories' publish-time index newest first and
+testing each document, so a word found in most of the archive reads about SEARCH_RANKED
+documents, whatever the archive's size, and a rare one is found through the GIN index. A reader
+still sees the recent matches first; older ones are reached by narrowing the words, section
+or dates.
 
 Highlights come from the headline and dek only, never the body, so a result never shows
 text that the paywall would withhold.
@@ -34,7 +37,7 @@ from articles.selectors import article_list_published
 # the template escapes the text and turns them into <mark>.
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_STOP = "\x03"
-SEARCH_RANKED = 1000
+SEARCH_RANKED = 200
 SECONDS_PER_YEAR = 365.25 * 86400
 # bm25's column weights in FTS5 column order (headline, dek, tags, body, authors): the ratios
 # of PostgreSQL's default weights for A, B, B, C, D.

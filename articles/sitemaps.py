@@ -4,39 +4,43 @@ Addresses use SITE_URL or the request's own scheme and host, never the Site row,
 sitemaps are right on any host the site answers on.
 
 Each costs the same at any archive size: the articles' part ?p=N holds the stories whose ids
-fall in the Nth block of 50,000 (the protocol's most per file), read by the primary key; the
-index counts blocks from the highest id and takes its lastmod from two indexed maxima; the
-news sitemap holds the last 48 hours, 1,000 per file as Google reads them. Responses are kept
-in the page cache under the content version, as the pages are, and for a few minutes at most
-(the news window and scheduled stories move with time alone).
+fall in the Nth block of ARTICLES_PER_FILE (under the protocol's 50,000), read by the primary
+key as plain values and written out as text, not through a template per address; the index
+counts blocks from the highest id and takes its lastmod from two indexed maxima; the news
+sitemap holds the last 48 hours, 1,000 per file as Google reads them. Responses are kept in
+the page cache under the versions of the scopes they show (every live story and the
+sections), as the pages are, and for a few minutes at most (the news window and scheduled
+stories move with time alone).
 """
 
 import functools
 import math
 from datetime import timedelta
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, Section
 from articles.scopes import ARCHIVE, CHROME
+from articles.stored_responses import stored_response
 from newsroom.links import absolute_url
-from newsroom.page_cache import scopes_versions, versions_key
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_PER_FILE = 1000
-CACHE_SECONDS = 300
+ARTICLES_PER_FILE = 10_000
+URLSET = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
 
 
 class _HostSitemap(Sitemap):
@@ -73,6 +77,8 @@ class IdBlocks:
 
 
 class ArticleSitemap(_HostSitemap):
+    limit = ARTICLES_PER_FILE
+
     def items(self):
         return Article.objects.published().only("slug", "updated_at", "publish_at")
 
@@ -86,6 +92,28 @@ class ArticleSitemap(_HostSitemap):
     def get_latest_lastmod(self):
         latest = self.items().aggregate(Max("updated_at"), Max("publish_at"))
         return max(filter(None, latest.values()), default=None)
+
+    def xml(self, page) -> HttpResponse:
+        """The part as Django's sitemap template writes it (address and lastmod per story),
+        from one query of values."""
+        stories = self.paginator.page(page).object_list.values_list(
+            "slug", "updated_at", "publish_at"
+        )
+        before, _, after = reverse("articles:detail", args=["slug"]).rpartition("slug")
+        prefix = f"{self.protocol}://{self.domain}{before}"
+        lines, latest = ['<?xml version="1.0" encoding="UTF-8"?>', URLSET], None
+        for slug, updated_at, publish_at in stories:
+            lastmod = max(updated_at, publish_at)
+            latest = max(latest or lastmod, lastmod)
+            day = timezone.localtime(lastmod).date().isoformat()
+            lines.append(
+                f"<url><loc>{escape(prefix + slug + after)}</loc><lastmod>{day}</lastmod></url>"
+            )
+        lines.append("</urlset>\n")
+        response = HttpResponse("\n".join(lines), content_type="application/xml")
+        if latest is not None:
+            response.headers["Last-Modified"] = http_date(latest.timestamp())
+        return response
 
 
 class NewsSitemap(ArticleSitemap):
@@ -127,17 +155,8 @@ def _cached(view):
 
     @functools.wraps(view)
     def cached_view(request, **kwargs):
-        site = absolute_url("/", request=request)
-        page = request.GET.get("p", "")[:8]
-        part = kwargs.get("section", "index")
-        versions = versions_key(scopes_versions([ARCHIVE, CHROME]))
-        key = f"articles:sitemap:{versions}:{site}:{part}:{page}"
-        response = caches["pages"].get(key)
-        if response is None:
-            response = view(request, **kwargs).render()
-            if response.status_code == 200:
-                caches["pages"].set(key, response, CACHE_SECONDS)
-        return response
+        name = f"sitemap:{kwargs.get('section', 'index')}:{request.GET.get('p', '')[:8]}"
+        return stored_response(request, name, [ARCHIVE, CHROME], lambda: view(request, **kwargs))
 
     return cached_view
 
@@ -164,5 +183,10 @@ def sitemap_index(request):
 def sitemap_section(request, section):
     if section not in SITEMAPS:
         raise Http404
+    if section == "articles":
+        try:
+            return _sitemaps_for(request)[section].xml(request.GET.get("p", 1))
+        except (EmptyPage, PageNotAnInteger) as error:
+            raise Http404 from error
     template = TEMPLATES.get(section, "sitemap.xml")
     return django_sitemap(request, _sitemaps_for(request), section=section, template_name=template)

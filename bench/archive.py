@@ -158,6 +158,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
+    parser.add_argument("--database", default=DATABASE, help="the PostgreSQL database to build")
     parser.add_argument("--smoke", action="store_true", help="a few thousand stories, briefly")
     parser.add_argument(
         "--no-build", action="store_true", help="measure the archives the last run built"
@@ -170,11 +171,11 @@ def main() -> None:
         shutil.rmtree(WORK, ignore_errors=True)
         WORK.mkdir(parents=True)
         host = ["-h", "127.0.0.1", "-U", "postgres"]
-        subprocess.run(["dropdb", *host, "--if-exists", "--force", DATABASE], check=True)
-        subprocess.run(["createdb", *host, DATABASE], check=True)
+        subprocess.run(["dropdb", *host, "--if-exists", "--force", options.database], check=True)
+        subprocess.run(["createdb", *host, options.database], check=True)
     redis.Redis.from_url(options.redis_url).flushdb()
     env = production_environment(
-        database=DATABASE,
+        database=options.database,
         redis_url=options.redis_url,
         MEDIA_ROOT=str(WORK / "media"),
         CACHE_DIR=str(WORK / "cache"),

@@ -4,6 +4,8 @@ what it saves (bylines and tags included) reaches the search documents."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import html
 
@@ -95,3 +97,18 @@ def test_story_autocomplete_matches_word_beginnings(client, editor, section):
         response = client.get("/admin/autocomplete/", {**params, "term": term})
         assert response.status_code == 200, term
         assert len(response.json()["results"]) == found, term
+
+
+def test_article_list_reads_no_body_and_counts_a_search_only_to_its_last_page(
+    client, editor, section, monkeypatch
+):
+    for n in range(3):
+        factories.article_published(by=editor, section=section, headline=f"Tide {n}")
+    monkeypatch.setattr("articles.admin.ArticleAdmin.list_per_page", 1)
+    monkeypatch.setattr("articles.admin.ADMIN_SEARCH_MAX_PAGES", 2)
+    client.force_login(editor)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LIST_URL).content.decode()
+    assert not any('"articles_article"."body"' in q["sql"] for q in queries.captured_queries)
+    assert "3 articles" in page
+    assert "2 articles" in client.get(LIST_URL, {"q": "tide"}).content.decode()

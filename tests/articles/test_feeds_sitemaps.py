@@ -154,3 +154,47 @@ def test_sitemaps_are_stored_until_the_content_changes(
     with django_capture_on_commit_callbacks(execute=True):
         story = factories.article_published(by=editor, section=section)
     assert story.get_absolute_url() in client.get("/sitemap-articles.xml").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/section/world/feed/atom/"])
+def test_feeds_are_stored_until_their_stories_change(
+    client,
+    stories,
+    editor,
+    section,
+    url,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    client.get(url)
+    # A section's feed looks its section up to name its list's scope; nothing more.
+    with django_assert_max_num_queries(1 if "section" in url else 0):
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        story = factories.article_published(by=editor, section=section)
+    assert story.headline in client.get(url).content.decode()
+
+
+def test_feed_of_another_section_stays_stored(
+    client, stories, editor, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    other = factories.SectionFactory()
+    client.get("/section/world/feed/")
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.article_published(by=editor, section=other)
+    with django_assert_max_num_queries(1):
+        client.get("/section/world/feed/")
+
+
+def test_article_sitemap_part_gives_each_story_its_lastmod(client, stories):
+    live, _hidden = stories
+    response = client.get("/sitemap-articles.xml")
+    part = etree.fromstring(response.content)
+    lastmods = {
+        url.findtext("sm:loc", namespaces=SITEMAP): url.findtext("sm:lastmod", namespaces=SITEMAP)
+        for url in part.xpath("//sm:url", namespaces=SITEMAP)
+    }
+    for story in live:
+        day = timezone.localtime(max(story.updated_at, story.publish_at)).date().isoformat()
+        assert lastmods[f"http://testserver{story.get_absolute_url()}"] == day
+    assert response["Last-Modified"]
