@@ -19,20 +19,27 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from articles.importers.ghost import ghost_import, ghost_sniff
 from articles.importers.media import MediaSource
 from articles.importers.media_zip import MediaZipError, media_zip_check, media_zip_unpack
 from articles.importers.service import Importer, ImportFileError
-from articles.importers.wordpress import wordpress_import, wordpress_sniff
 from articles.models import ImportJob
 
 logger = logging.getLogger(__name__)
 Source, State = ImportJob.Source, ImportJob.State
+# Each source's reader and first-bytes check, by name: a web worker loads a reader (and lxml,
+# several MB, for WordPress) only once an editor uploads that kind of export.
 READERS = {
-    Source.WORDPRESS: (wordpress_import, wordpress_sniff),
-    Source.GHOST: (ghost_import, ghost_sniff),
+    Source.WORDPRESS: (
+        "articles.importers.wordpress.wordpress_import",
+        "articles.importers.wordpress.wordpress_sniff",
+    ),
+    Source.GHOST: (
+        "articles.importers.ghost.ghost_import",
+        "articles.importers.ghost.ghost_sniff",
+    ),
 }
 SNIFF_BYTES = 64 * 1024
 HEARTBEAT_SECONDS = 1.0
@@ -56,7 +63,7 @@ def import_upload_check(*, source: str, export, media_zip=None) -> None:
     )
     export.seek(0)
     try:
-        READERS[source][1](export.read(SNIFF_BYTES))
+        import_string(READERS[source][1])(export.read(SNIFF_BYTES))
     except ImportFileError as error:
         raise ValidationError(str(error)) from error
     finally:
@@ -161,7 +168,7 @@ def import_job_run(*, job_id: int) -> None:
             media = MediaSource(folder=media_root)
         importer = Importer(media=media, on_progress=heartbeat)
         try:
-            READERS[job.source][0](path=Path(job.export.path), importer=importer)
+            import_string(READERS[job.source][0])(path=Path(job.export.path), importer=importer)
         finally:
             report = importer.finish()
     except ImportTakenOver:

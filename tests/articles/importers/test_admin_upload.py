@@ -3,7 +3,10 @@ progress page, failures and retries. The task runs in-process here, once the upl
 test_import_worker.py runs it on a real worker."""
 
 import io
+import os
 import stat
+import subprocess
+import sys
 import uuid
 import zipfile
 from datetime import timedelta
@@ -302,3 +305,26 @@ def test_an_encrypted_entry_is_refused():
     data[central + 8] |= 0x1  # its "encrypted" flag, which zipfile never writes itself
     with pytest.raises(MediaZipError, match="is encrypted"):
         media_zip_check(io.BytesIO(bytes(data)))
+
+
+def test_a_web_worker_loads_the_wordpress_reader_only_for_a_wordpress_upload():
+    """lxml costs every web worker several MB: it loads with the first WordPress upload."""
+    script = f"""
+import sys, django
+django.setup()
+from django.urls import resolve
+import newsroom.wsgi
+resolve("/admin/articles/importjob/add/")
+print("lxml" in sys.modules)
+from django.core.files.uploadedfile import SimpleUploadedFile
+from articles.importers.jobs import import_upload_check
+import_upload_check(source="ghost", export=SimpleUploadedFile("g.json", {GHOST!r}))
+print("lxml" in sys.modules)
+import_upload_check(source="wordpress", export=SimpleUploadedFile("w.xml", {WXR[:4096]!r}))
+print("lxml" in sys.modules)
+"""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.test_settings"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+    )
+    assert loaded.stdout.split() == ["False", "False", "True"], loaded.stderr
