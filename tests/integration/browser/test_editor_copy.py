@@ -33,6 +33,29 @@ PASTE = """([html, text]) => {
 }"""
 
 
+# True once the editor has the focus and the caret stands at the end of its last paragraph.
+CARET_AT_END = """() => {
+  const editor = document.querySelector(".field-body [contenteditable=true]")
+  const selection = getSelection()
+  const node = selection.focusNode
+  return document.activeElement === editor && selection.isCollapsed && node !== null
+    && editor.contains(node) && selection.focusOffset === node.textContent.length
+    && [...editor.querySelectorAll("p")].at(-1).contains(node)
+}"""
+
+
+def new_last_paragraph(page) -> None:
+    """Starts a paragraph after the last one, as a writer does: the click, then End once
+    the editor has taken the focus and the click's caret (a key pressed before is lost)."""
+    page.locator(f"{EDITOR} p").last.click()
+    page.wait_for_function(
+        "() => document.activeElement?.matches('.field-body [contenteditable=true]')"
+    )
+    page.keyboard.press("End")
+    page.wait_for_function(CARET_AT_END)
+    page.keyboard.press("Enter")
+
+
 @pytest.fixture
 def browser(monkeypatch):
     chromium_required()
@@ -131,9 +154,7 @@ def test_a_stale_save_is_refused_and_nothing_is_lost(browser, live_server):
     editors.locator("[name=_continue]").click()
     editors.locator(".messagelist .success").wait_for()
 
-    writers.locator(f"{EDITOR} p").last.click()
-    writers.keyboard.press("End")
-    writers.keyboard.press("Enter")
+    new_last_paragraph(writers)
     writers.keyboard.type("A paragraph only the writer has.")
     writers.locator("[name=_continue]").click()
     refusal = writers.locator(".errornote, .errorlist.nonfield").last
@@ -154,9 +175,7 @@ def test_an_autosaved_draft_is_offered_back_after_the_page_is_closed(browser, li
     article = factories.article_create(by=editor, body="<p>Saved paragraph.</p>")
     context = signed_in(browser, live_server, editor)
     page = story_form(context, live_server, article)
-    page.locator(f"{EDITOR} p").last.click()
-    page.keyboard.press("End")
-    page.keyboard.press("Enter")
+    new_last_paragraph(page)
     page.keyboard.type("Typed, autosaved, never saved.")
     page.locator("[data-autosave-status=saved]").wait_for()
     asked = []
@@ -183,9 +202,7 @@ def pasted(browser, live_server, editor, clipboard: str, *, shot: str) -> lxml_h
     page = story_form(signed_in(browser, live_server, editor), live_server, article)
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.locator(f"{EDITOR} p").last.click()
-    page.keyboard.press("End")
-    page.keyboard.press("Enter")  # into a new paragraph, as a writer pastes a whole text
+    new_last_paragraph(page)  # a writer pastes a whole text into a new paragraph
     page.evaluate(PASTE, [clipboard, re.sub(r"<[^>]+>", " ", clipboard)])
     page.screenshot(path=str(SHOTS / f"pasted-{shot}.png"), full_page=True)
     page.locator("[name=_continue]").click()
