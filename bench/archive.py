@@ -2,7 +2,10 @@
 
 Builds the archive with `manage.py load_archive` (PostgreSQL database newsroom_bench_archive,
 200,000 stories by default; then SQLite with 20,000), serves it with gunicorn under
-production settings (bench/server.py), and measures each page: one client in turn (p50 and
+production settings (bench/server.py), has its workers serve the home page, a search, a
+section and the admin's index for a few seconds (each process's first request of a kind is
+not any page's cost), and measures
+each page: one client in turn (p50 and
 p99 over --requests requests, after one warm-up request whose time is printed as "first"),
 then wrk at 32 connections for --seconds (req/s). The admin pages are fetched as an editor.
 Prints each figure; the last line is one JSON object with a key per page (PostgreSQL; the
@@ -27,6 +30,8 @@ from bench.server import ROOT, Server, production_environment
 WORK = ROOT / "var" / "bench-archive"
 DATABASE = "newsroom_bench_archive"
 RARE_WORD = "quetzalcoatlus"
+WARM_SECONDS = 2
+WARM_PAGES = (("/", ""), ("/search/?q=harbour+ferry", ""), ("/section/section-1/", ""))
 SMOKE = {"stories": 3000, "sqlite_stories": 1000, "pictures": 1000, "requests": 5, "seconds": 1}
 EDITOR_SESSION = """
 from django.contrib.auth import get_user_model
@@ -127,6 +132,12 @@ def pages(server: Server, editor: str) -> dict[str, tuple[str, str]]:
 def measure(env: dict[str, str], editor: str, options, label: str) -> dict:
     results = {}
     with Server(env=env, workers=4, log=WORK / f"gunicorn-{label}.log") as server:
+        # Workers that have served the site, as a running one's have: a process's first
+        # request of a kind (imports, translations, its database connection, the templates)
+        # is paid once per process, and with four workers it landed among a page's requests.
+        # Other words and another section than those measured.
+        for path, cookie in (*WARM_PAGES, ("/admin/", editor)):
+            wrk_rps(server.url + path, cookie, WARM_SECONDS)
         for name, (path, cookie) in pages(server, editor).items():
             url = server.url + path
             first = fetch_ms(url, cookie)
