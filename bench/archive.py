@@ -4,16 +4,18 @@ Builds the archive with `manage.py load_archive` (PostgreSQL database newsroom_b
 200,000 stories by default; then SQLite with 20,000), serves it with gunicorn under
 production settings (bench/server.py), has its workers serve the home page, a search, a
 section and the admin's index for a few seconds (each process's first request of a kind is
-not any page's cost), and measures
-each page: one client in turn (p50 and
-p99 over --requests requests, after one warm-up request whose time is printed as "first"),
-then wrk at 32 connections for --seconds (req/s). The admin pages are fetched as an editor.
-Prints each figure; the last line is one JSON object with a key per page (PostgreSQL; the
-SQLite pages under "sqlite").
+not any page's cost), and measures each page: one client in turn (p50 and p99 over
+--requests requests, after one warm-up request whose time is printed as "first"), then wrk
+at 32 connections for --seconds (req/s). The admin pages are fetched as an editor. Search is
+measured for one common word, a rare one, a quoted phrase, a word found nowhere, and 200
+different words in turn ("search_varied": each single-client request a word not asked
+before). Prints each figure; the last line is one JSON object with a key per page
+(PostgreSQL; the SQLite pages under "sqlite").
 """
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -31,6 +33,7 @@ WORK = ROOT / "var" / "bench-archive"
 DATABASE = "newsroom_bench_archive"
 RARE_WORD = "quetzalcoatlus"
 WARM_SECONDS = 2
+STORIES_FILE = ROOT / "articles" / "demo" / "stories.json"
 WARM_PAGES = (("/", ""), ("/search/?q=harbour+ferry", ""), ("/section/section-1/", ""))
 SMOKE = {"stories": 3000, "sqlite_stories": 1000, "pictures": 1000, "requests": 5, "seconds": 1}
 EDITOR_SESSION = """
@@ -77,6 +80,18 @@ def build(env: dict[str, str], options, stories: int) -> str:
     return run(session, env, capture=True).strip().splitlines()[-1]
 
 
+def varied_searches(count: int = 200) -> list[str]:
+    """Searches for as many different words of the archive's own text (which it draws from
+    the demo stories), from the common to the rare: a figure for one word asked again and
+    again is that of a page the database and the worker have just read."""
+    text = " ".join(
+        p for story in json.loads(STORIES_FILE.read_text())["stories"] for p in story["paragraphs"]
+    )
+    words = sorted({word.lower() for word in re.findall(r"[A-Za-z]{6,}", text)})
+    chosen = sorted({words[n * len(words) // count] for n in range(count)})
+    return [f"/search/?q={word}" for word in chosen]
+
+
 def fetch_ms(url: str, cookie: str) -> float:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     started = time.perf_counter()
@@ -86,13 +101,22 @@ def fetch_ms(url: str, cookie: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def wrk_rps(url: str, cookie: str, seconds: int) -> tuple[float, int]:
+def wrk_rps(base: str, paths: list[str], cookie: str, seconds: int) -> tuple[float, int]:
+    """Requests per second at 32 connections, and responses outside 2xx; several paths are
+    taken in turn (bench/wrk.lua)."""
     header = ["-H", f"Cookie: {cookie}"] if cookie else []
+    script, env = [], None
+    if len(paths) > 1:
+        listed = WORK / "wrk-paths.txt"
+        listed.write_text("\n".join(paths) + "\n")
+        script = [f"--script={ROOT / 'bench' / 'wrk.lua'}"]
+        env = {**os.environ, "BENCH_PATHS": str(listed)}
     out = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{seconds}s", *header, url],
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", *header, *script, base + paths[0]],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), int(
@@ -100,7 +124,9 @@ def wrk_rps(url: str, cookie: str, seconds: int) -> tuple[float, int]:
     )
 
 
-def pages(server: Server, editor: str) -> dict[str, tuple[str, str]]:
+def pages(server: Server, editor: str) -> dict[str, tuple[list[str], str]]:
+    """Each measured page: its paths (requests take them in turn) and the cookie sent."""
+
     def section_page(number: int) -> str:
         """The section's page `number`, or its last when it has fewer."""
         url = f"{server.url}/section/section-0/?page={number}"
@@ -112,8 +138,9 @@ def pages(server: Server, editor: str) -> dict[str, tuple[str, str]]:
         return f"/section/section-0/?page={number}"
 
     admin = "/admin/articles/article/"
-    return {
+    measured = {
         "search_common": ("/search/?q=council", ""),
+        "search_varied": (varied_searches(), ""),
         "search_rare": (f"/search/?q={RARE_WORD}", ""),
         "search_phrase": ("/search/?" + urllib.parse.urlencode({"q": '"city council"'}), ""),
         "search_none": ("/search/?q=zyzzogeton", ""),
@@ -127,6 +154,10 @@ def pages(server: Server, editor: str) -> dict[str, tuple[str, str]]:
         "admin_search": (f"{admin}?q=council", editor),
         "admin_change": (f"{admin}1/change/", editor),
     }
+    return {
+        name: (path if isinstance(path, list) else [path], cookie)
+        for name, (path, cookie) in measured.items()
+    }
 
 
 def measure(env: dict[str, str], editor: str, options, label: str) -> dict:
@@ -137,15 +168,18 @@ def measure(env: dict[str, str], editor: str, options, label: str) -> dict:
         # is paid once per process, and with four workers it landed among a page's requests.
         # Other words and another section than those measured.
         for path, cookie in (*WARM_PAGES, ("/admin/", editor)):
-            wrk_rps(server.url + path, cookie, WARM_SECONDS)
-        for name, (path, cookie) in pages(server, editor).items():
-            url = server.url + path
-            first = fetch_ms(url, cookie)
-            times = sorted(fetch_ms(url, cookie) for _ in range(options.requests))
+            wrk_rps(server.url, [path], cookie, WARM_SECONDS)
+        for name, (paths, cookie) in pages(server, editor).items():
+            first = fetch_ms(server.url + paths[0], cookie)
+            times = sorted(
+                fetch_ms(server.url + paths[(n + 1) % len(paths)], cookie)
+                for n in range(options.requests)
+            )
             p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
-            rps, errors = wrk_rps(url, cookie, options.seconds)
+            rps, errors = wrk_rps(server.url, paths, cookie, options.seconds)
+            shown = paths[0] if len(paths) == 1 else f"{paths[0]} and {len(paths) - 1} more"
             results[name] = {
-                "path": path,
+                "path": shown,
                 "first_ms": round(first, 1),
                 "p50_ms": round(statistics.median(times), 1),
                 "p99_ms": round(p99, 1),
@@ -154,7 +188,7 @@ def measure(env: dict[str, str], editor: str, options, label: str) -> dict:
             }
             print(
                 f"{label:8} {name:17} first {first:7.1f} ms  p50 {results[name]['p50_ms']:7.1f}"
-                f" ms  p99 {p99:7.1f} ms  {rps:8.1f} req/s  non-2xx {errors}  {path}",
+                f" ms  p99 {p99:7.1f} ms  {rps:8.1f} req/s  non-2xx {errors}  {shown}",
                 flush=True,
             )
     return results

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from lxml import html
 
 from articles.search import article_search
@@ -81,3 +84,25 @@ def test_a_walled_reader_learns_only_that_a_story_has_a_word_in_its_body(client,
     assert not doc.cssselect(".story-list mark")
     text = html.tostring(doc, encoding="unicode")
     assert not [gated for gated in GATED_TEXT if gated in text]
+
+
+@pytest.mark.parametrize("recent", [2, 4])
+def test_the_newest_matches_are_ranked_whether_the_last_year_holds_enough_or_not(
+    postgres, editor, section, monkeypatch, recent
+):
+    """Only the newest SEARCH_RANKED matches are ranked; looking in the last year first
+    changes nothing of which they are."""
+    monkeypatch.setattr("articles.search.SEARCH_RANKED", 3)
+    now = timezone.now()
+    ages = [timedelta(days=10 * n) for n in range(recent)]
+    ages += [timedelta(days=400 + 30 * n) for n in range(3)]
+    stories = [
+        factories.article_published(
+            by=editor, section=section, headline=f"Ferry timetable {n}", now=now - age
+        )
+        for n, age in enumerate(ages)
+    ]
+    factories.article_published(by=editor, section=section, headline="Unrelated", now=now)
+    found = list(article_search("ferry", now=now))
+    # The best in relevance over 1 + age: all match alike, so the newest first.
+    assert found == stories[:3]
