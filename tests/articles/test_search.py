@@ -86,15 +86,16 @@ def test_a_walled_reader_learns_only_that_a_story_has_a_word_in_its_body(client,
     assert not [gated for gated in GATED_TEXT if gated in text]
 
 
-@pytest.mark.parametrize("recent", [2, 4])
-def test_the_newest_matches_are_ranked_whether_the_last_year_holds_enough_or_not(
-    postgres, editor, section, monkeypatch, recent
+@pytest.mark.parametrize(("recent", "this_year"), [(3, 0), (1, 3), (1, 1), (2, 0)])
+def test_the_newest_matches_are_ranked_wherever_they_are_found_first(
+    postgres, editor, section, monkeypatch, recent, this_year
 ):
-    """Only the newest SEARCH_RANKED matches are ranked; looking in the last year first
-    changes nothing of which they are."""
+    """Only the newest SEARCH_RANKED matches are ranked; looking in the last 90 days, then
+    the last year, first changes nothing of which they are."""
     monkeypatch.setattr("articles.search.SEARCH_RANKED", 3)
     now = timezone.now()
     ages = [timedelta(days=10 * n) for n in range(recent)]
+    ages += [timedelta(days=100 + 10 * n) for n in range(this_year)]
     ages += [timedelta(days=400 + 30 * n) for n in range(3)]
     stories = [
         factories.article_published(
