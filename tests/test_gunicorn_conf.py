@@ -15,21 +15,21 @@ def unfrozen():
     gc.unfreeze()
 
 
+def serve(number: int) -> None:
+    """What gunicorn calls after a worker's request `number`."""
+    gunicorn_conf.post_request(SimpleNamespace(nr=number), None, {}, None)
+
+
 def test_a_worker_sets_what_it_loaded_aside_once_after_its_first_requests(unfrozen):
-    kept = [object() for _ in range(3)]
-    for served in range(1, gunicorn_conf.FREEZE_AFTER_REQUESTS):
-        gunicorn_conf.post_request(SimpleNamespace(nr=served), None, {}, None)
+    for number in range(1, gunicorn_conf.FREEZE_AFTER_REQUESTS):
+        serve(number)
     assert gc.get_freeze_count() == 0
 
-    gunicorn_conf.post_request(
-        SimpleNamespace(nr=gunicorn_conf.FREEZE_AFTER_REQUESTS), None, {}, None
-    )
+    serve(gunicorn_conf.FREEZE_AFTER_REQUESTS)
     frozen = gc.get_freeze_count()
-    assert frozen > len(kept)
+    assert frozen > 0
 
-    later = [[] for _ in range(1000)]
-    gunicorn_conf.post_request(
-        SimpleNamespace(nr=gunicorn_conf.FREEZE_AFTER_REQUESTS + 1), None, {}, None
-    )
+    made_later = [[] for _ in range(1000)]  # would be frozen too by a second freeze
+    serve(gunicorn_conf.FREEZE_AFTER_REQUESTS + 1)
     assert gc.get_freeze_count() == frozen, "later requests' objects stay collectable"
-    assert later
+    del made_later

@@ -34,8 +34,8 @@ PASTE = """([html, text]) => {
 
 
 # True once the editor has the focus and the caret stands at the end of its last paragraph.
-CARET_AT_END = """() => {
-  const editor = document.querySelector(".field-body [contenteditable=true]")
+CARET_AT_END = """(selector) => {
+  const editor = document.querySelector(selector)
   const selection = getSelection()
   const node = selection.focusNode
   return document.activeElement === editor && selection.isCollapsed && node !== null
@@ -48,11 +48,9 @@ def new_last_paragraph(page) -> None:
     """Starts a paragraph after the last one, as a writer does: the click, then End once
     the editor has taken the focus and the click's caret (a key pressed before is lost)."""
     page.locator(f"{EDITOR} p").last.click()
-    page.wait_for_function(
-        "() => document.activeElement?.matches('.field-body [contenteditable=true]')"
-    )
+    page.wait_for_function("(selector) => document.activeElement?.matches(selector)", arg=EDITOR)
     page.keyboard.press("End")
-    page.wait_for_function(CARET_AT_END)
+    page.wait_for_function(CARET_AT_END, arg=EDITOR)
     page.keyboard.press("Enter")
 
 
