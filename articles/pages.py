@@ -35,7 +35,7 @@ from articles.scopes import (
     thread_scope,
 )
 from articles.structured_data import article_json_ld
-from newsroom.links import absolute_url
+from newsroom.links import absolute_url, site_root
 from newsroom.page_cache import (
     PageShell,
     scopes_versions,
@@ -55,7 +55,7 @@ FRONT_SCOPES = (FRONT, CHROME)
 # This process's anonymous home page: (versions key, unix time it goes stale, body).
 _anonymous_home: dict[str, tuple[str, float, bytes]] = {}
 # In the cache keys: a deploy that changes what is stored must not read the old entries.
-PAGE_SHELL_FORMAT = 10
+PAGE_SHELL_FORMAT = 11
 
 
 class ArticleRef(NamedTuple):
@@ -258,9 +258,9 @@ def article_page(request, slug: str) -> HttpResponse | None:
     the stored related list; None when there is no such article. Only a found article is
     stored: a scheduled one comes live by query, at its moment."""
     kind = "registered" if request.user.is_authenticated else "anonymous"
-    site = absolute_url("/", request=request)
+    site = site_root(request)
     shell, joined = stored_shell(
-        f"articles:page:{PAGE_SHELL_FORMAT}:{kind}:{site}{slug}",
+        f"articles:page:{PAGE_SHELL_FORMAT}:{kind}:{site}/{slug}",
         load=lambda: selectors.article_for_reader(slug),
         scopes=_article_scopes,
         render=lambda article: _page_shell(request, article, kind=kind),

@@ -12,7 +12,7 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
 
-from newsroom.links import absolute_url
+from newsroom.links import site_root
 from newsroom.page_cache import scopes_versions, versions_key
 
 STORED_SECONDS = 300
@@ -23,7 +23,7 @@ def stored_response(
 ) -> HttpResponse:
     """The response stored under `name` and the scopes' versions, else `render`'s, stored
     when it is a 200."""
-    site = absolute_url("/", request=request)
+    site = site_root(request)
     key = f"articles:response:{versions_key(scopes_versions(scopes))}:{site}:{name}"
     pages = caches["pages"]
     response = pages.get(key)

@@ -23,6 +23,12 @@ def absolute_url(path: str, *, request=None) -> str:
     return f"{scheme}://{Site.objects.get_current().domain}{path}"
 
 
+def site_root(request) -> str:
+    """What this request's absolute addresses begin with, without building one: the stored
+    pages' keys name it on every view."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
 def site_url_rebased(url: str) -> str:
     """The same address on SITE_URL, whatever scheme and host it was built with."""
     parts = urlsplit(url)

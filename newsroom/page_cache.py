@@ -48,6 +48,7 @@ and the entries written longest ago, the stale versions', go first.
 
 import contextlib
 import hashlib
+import io
 import math
 import os
 import pickle
@@ -182,11 +183,11 @@ class PageShell:
 
     `parts` are encoded once when stored, not on every view: one more than the slots (before,
     between and after them). `scopes` are those the shell shows, `fragment_scopes` those of
-    the fragments joined into it, so that a view learns all their versions at once;
-    `versions` are the shell's scopes' versions as rendered. `facts` is what the view needs
-    to know of the page without asking the database. `fragments` are the fragments as last
-    joined, slot -> (their scopes' versions key, HTML): kept in the same entry, so that a view
-    reads one entry while they are current.
+    the fragments joined into it, so that a view learns all their versions at once. `facts`
+    is what the view needs to know of the page without asking the database. `fragments` are
+    the fragments as last joined (slot -> HTML), kept in the same entry so that a view reads
+    one entry while they are current; `seen` is the versions of `scopes` as rendered, then of
+    `fragment_scopes` as joined, which a view compares with the current ones in one step.
     """
 
     slots: tuple[str, ...]
@@ -194,11 +195,8 @@ class PageShell:
     facts: Any = None
     scopes: tuple[str, ...] = ()
     fragment_scopes: tuple[str, ...] = ()
-    versions: dict[str, int] = field(default_factory=dict)
-    fragments: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-
-    def current(self, versions: Mapping[str, int]) -> bool:
-        return all(versions.get(name) == version for name, version in self.versions.items())
+    seen: tuple[int, ...] = ()
+    fragments: dict[str, bytes] = field(default_factory=dict)
 
     def join(self, fills: Mapping[str, bytes]) -> bytes:
         """The page with each slot filled."""
@@ -233,65 +231,60 @@ def stored_shell(
     scopes: Callable[[Any], tuple[tuple[str, ...], tuple[str, ...]]],
     render: Callable[[Any], PageShell],
     fragments: Callable[[PageShell], Mapping[str, tuple[str, Callable[[], str]]]],
-) -> tuple[PageShell | None, dict[str, bytes]]:
+) -> tuple[PageShell | None, Mapping[str, bytes]]:
     """The shell stored under `key` in this node's page cache while every scope it shows is
     current, else one rendered and stored; with the HTML of the fragments joined into it
     (None and nothing when `load` finds nothing to show).
 
     `load` reads from the database, `scopes` names the shell's scopes and its fragments' for
     what it loaded, `render` renders it, and `fragments` names, for a shell, each fragment's
-    slot, its key and how it is built (from the fragments' scopes). Versions are read before
-    the database is: a page rendered from data older than the versions it is stored under
-    would be served until the next change. So when what was loaded shows scopes not yet read
-    (the first render, or a story that moved section), they are read and it is loaded again.
-    A fragment not current in the shell's entry is taken from fragment() and kept there.
+    slot, its key and how it is built (from the fragments' scopes). While everything is
+    current, a view reads the one entry and compares one tuple of versions. When only the
+    fragments' scopes moved, they are taken from fragment() and the entry is stored again.
     """
     pages = caches["pages"]
-    shell, versions, rendered = _shell(pages, key, load=load, scopes=scopes, render=render)
+    shell = pages.get(key)
+    versions = {}
+    if shell is not None:
+        names = shell.scopes + shell.fragment_scopes
+        versions = scopes_versions(names)
+        seen = tuple(map(versions.__getitem__, names))
+        if seen == shell.seen:
+            return shell, shell.fragments
+        if seen[: len(shell.scopes)] != shell.seen[: len(shell.scopes)]:
+            shell = None
     if shell is None:
-        return None, {}
+        shell, versions = _shell_rendered(versions, load=load, scopes=scopes, render=render)
+        if shell is None:
+            return None, {}
     fragment_versions = {name: versions[name] for name in shell.fragment_scopes}
-    current = versions_key(fragment_versions)
-    joined, kept = {}, dict(shell.fragments)
-    for slot, (fragment_key, build) in fragments(shell).items():
-        stored = kept.get(slot)
-        if stored is not None and stored[0] == current:
-            joined[slot] = stored[1]
-        else:
-            joined[slot] = fragment(fragment_key, fragment_versions, build).encode()
-            kept[slot] = (current, joined[slot])
-    if rendered or kept != shell.fragments:
-        shell = replace(shell, fragments=kept)
-        pages.set(key, shell)
+    joined = {
+        slot: fragment(fragment_key, fragment_versions, build).encode()
+        for slot, (fragment_key, build) in fragments(shell).items()
+    }
+    seen = tuple(versions[name] for name in shell.scopes + shell.fragment_scopes)
+    shell = replace(shell, fragments=joined, seen=seen)
+    pages.set(key, shell)
     return shell, joined
 
 
-def _shell(pages, key: str, *, load, scopes, render):
-    """The shell, current or rendered now (not yet stored), the versions of its scopes and its
-    fragments', and whether it was rendered."""
-    shell = pages.get(key)
-    if shell is not None:
-        versions = scopes_versions((*shell.scopes, *shell.fragment_scopes))
-        if shell.current(versions):
-            return shell, versions, False
-    else:
-        versions = {}
+def _shell_rendered(versions: dict[str, int], *, load, scopes, render):
+    """The shell rendered now (not yet stored) and the versions of its scopes and its
+    fragments'; None when `load` finds nothing. Versions are read before the database is: a
+    page rendered from data older than the versions it is stored under would be served until
+    the next change. So when what was loaded shows scopes not yet read (the first render, or
+    a story that moved section), they are read and it is loaded again."""
     for _ in range(3):
         loaded = load()
         if loaded is None:
-            return None, versions, False
+            return None, versions
         names, fragment_names = scopes(loaded)
         unread = [name for name in (*names, *fragment_names) if name not in versions]
         if not unread:
             break
-        versions |= scopes_versions(unread)
-    shell = replace(
-        render(loaded),
-        scopes=names,
-        fragment_scopes=fragment_names,
-        versions={name: versions[name] for name in names},
-    )
-    return shell, versions, True
+        versions = versions | scopes_versions(unread)
+    shell = replace(render(loaded), scopes=names, fragment_scopes=fragment_names)
+    return shell, versions
 
 
 def fragment(
@@ -316,14 +309,27 @@ class PlainFileCache(FileBasedCache):
         )
         self._culled_at = None
 
+    def validate_key(self, key):
+        """Any key will do: it is hashed into a file name. Memcached's limits, which the
+        parent checks character by character on every read, are not this cache's."""
+
     def get(self, key, default=None, version=None):
+        """The file read in one call and unpickled from memory (the parent's reads it in
+        pieces); an expired entry is deleted, as the parent's."""
+        name = self._key_to_file(key, version)
         try:
-            with open(self._key_to_file(key, version), "rb") as f:
-                if not self._is_expired(f):
-                    return pickle.load(f)  # noqa: S301 - our own files, as in Django's file cache
+            with open(name, "rb", buffering=0) as f:
+                stream = io.BytesIO(f.read())
         except FileNotFoundError:
-            pass
-        return default
+            return default
+        try:
+            expires = pickle.load(stream)  # noqa: S301 - our own files, as in Django's file cache
+        except EOFError:
+            expires = 0  # an empty file, as the parent treats it
+        if expires is not None and expires < time.time():
+            self._delete(name)
+            return default
+        return pickle.load(stream)  # noqa: S301
 
     def _write_content(self, file, timeout, value):
         file.write(pickle.dumps(self.get_backend_timeout(timeout), self.pickle_protocol))
