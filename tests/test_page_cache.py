@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core.cache import cache as django_cache
+from django.core.cache.backends.base import CacheKeyWarning
 
 from newsroom import page_cache
 from newsroom.page_cache import PlainFileCache
@@ -28,10 +29,23 @@ def test_a_value_comes_back_as_stored_and_the_file_holds_it_uncompressed(cache):
         assert pickle.load(f) == SHELL  # noqa: S301 - the value, without zlib
 
 
-def test_a_missing_or_expired_value_is_the_default(cache):
+def test_a_missing_expired_or_empty_entry_is_the_default_and_its_file_goes(cache):
     assert cache.get("absent", "default") == "default"
     cache.set("page", SHELL, timeout=-1)
     assert cache.get("page") is None
+    assert not os.path.exists(cache._key_to_file("page"))
+    open(cache._key_to_file("cut short"), "wb").close()
+    assert cache.get("cut short", "default") == "default"
+    assert not os.path.exists(cache._key_to_file("cut short"))
+
+
+def test_any_key_will_do_without_a_warning(cache, recwarn):
+    """Memcached's limits (250 characters, no spaces) are not this cache's: page keys name
+    the site and the slug, which may be long."""
+    key = "articles:page:anonymous:https://news.example/ " + "slug-" * 60
+    cache.set(key, SHELL)
+    assert cache.get(key) == SHELL
+    assert not [w for w in recwarn if issubclass(w.category, CacheKeyWarning)]
 
 
 def test_touch_keeps_the_value_and_gives_it_a_new_expiry(cache):

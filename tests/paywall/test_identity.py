@@ -32,6 +32,19 @@ def test_a_tampered_cookie_is_a_new_reader():
         assert reader.id != "abc" and reissue
 
 
+def test_a_new_secret_signs_at_once_and_the_old_one_is_honoured_only_as_a_fallback(settings):
+    """The signer is made once per secret: rotating it must not leave the old one at work."""
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "old-" * 13, []
+    cookies, _morsel = cookie_of(Reader(id="abc"))
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "new-" * 13, ["old-" * 13]
+    assert reader_load(cookies) == (Reader(id="abc"), False)
+    settings.SECRET_KEY_FALLBACKS = []
+    reader, reissue = reader_load(cookies)
+    assert reader.id != "abc" and reissue
+    renewed, _morsel = cookie_of(Reader(id="abc"))
+    assert reader_load(renewed)[0].id == "abc"
+
+
 def test_the_cookie_carries_the_first_article_for_its_period_only():
     cookies, _morsel = cookie_of(Reader(first=7, first_period="2026-11"))
     reader, _reissue = reader_load(cookies)
