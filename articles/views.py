@@ -27,8 +27,6 @@ from newsroom.paging import CappedPaginator
 PAGE_SIZE = 20
 # Lists go this deep (10,000 stories); the archive beyond is reached by search and sitemaps.
 MAX_PAGES = 500
-# What a shared preview link shows: a story that has not gone out (a scheduled one until its
-# moment).
 
 
 @require_safe
