@@ -310,8 +310,9 @@ class PlainFileCache(FileBasedCache):
         self._culled_at = None
 
     def validate_key(self, key):
-        """Any key will do: it is hashed into a file name. Memcached's limits, which the
-        parent checks character by character on every read, are not this cache's."""
+        """Any key will do: it is hashed into a file name. Memcached's limits (length, spaces
+        and control characters), which the parent checks on every read and write, are not
+        this cache's."""
 
     def get(self, key, default=None, version=None):
         """The file read in one call and unpickled from memory (the parent's reads it in
